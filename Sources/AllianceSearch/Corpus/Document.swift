@@ -1,0 +1,60 @@
+import Foundation
+
+/// One searchable document, as read from a Markdown file, a plain-text file or one line of a JSONL file.
+///
+/// The index stores `title`, `aliases`, `issues` and `body` in the FTS5 table. `body` is the text with Markdown
+/// syntax stripped: it is what is tokenised and what snippets are cut from. The original stays in the source file,
+/// named by `path` (and `line`, for a JSONL record).
+public struct Document: Sendable, Hashable {
+    /// The document's stable identifier: the `id` it was given, or one derived from its path.
+    public var id: String
+    /// `organisation`, `publication`, `programme`, `page`, or whatever the source says.
+    public var type: String
+    public var title: String
+    /// Other names: an acronym, the name in the group's own language.
+    public var aliases: [String]
+    /// Issue tags from the corpus's controlled list.
+    public var issues: [String]
+    /// The plain text that is indexed.
+    public var body: String
+    /// The source file.
+    public var path: String
+    /// The 1-based line the document starts on (a JSONL record's line; 1 for whole files).
+    public var line: Int
+    /// Every other field: `country`, `languages`, `year`, `source`, and anything a researcher adds.
+    public var metadata: [String: JSONValue]
+
+    public init(
+        id: String, type: String, title: String, aliases: [String] = [], issues: [String] = [], body: String,
+        path: String, line: Int = 1, metadata: [String: JSONValue] = [:]
+    ) {
+        self.id = id
+        self.type = type
+        self.title = title
+        self.aliases = aliases
+        self.issues = issues
+        self.body = body
+        self.path = path
+        self.line = line
+        self.metadata = metadata
+    }
+
+    /// A fingerprint of everything that is stored for the document, so that ingest can tell an unchanged document
+    /// from a changed one without comparing texts.
+    public var contentHash: String {
+        var hasher = ContentHasher()
+        for part in [id, type, title, aliases.joined(separator: "\u{1F}"), issues.joined(separator: "\u{1F}"), body, metadataJSON] {
+            hasher.combine(part)
+            hasher.combine("\u{1E}")
+        }
+        return hasher.hexDigest
+    }
+
+    /// The metadata as canonical JSON (sorted keys), as it is stored in the index.
+    public var metadataJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(metadata)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+
+/// Reads the documents in one source file.
+///
+/// A file yields its documents and the errors met on the way. A Markdown or text file is one document or one error.
+/// A JSONL file is one document per good line, and an error for each bad line, so that a single broken record does
+/// not hold back the rest of an export.
+public enum DocumentReader {
+    /// What reading one file produced.
+    public struct Reading: Sendable {
+        public var documents: [Document] = []
+        public var errors: [CorpusError] = []
+    }
+
+    /// Reads a file already loaded into memory.
+    ///
+    /// - Parameters:
+    ///   - data: The file's bytes.
+    ///   - path: The path shown to users and stored in the index.
+    ///   - format: How to read it.
+    ///   - defaultID: The id of a Markdown or text document that does not set one: its path under the folder it was
+    ///     found in, without the extension.
+    public static func read(_ data: Data, path: String, format: DocumentFormat, defaultID: String) -> Reading {
+        var reading = Reading()
+        do {
+            let text = try SourceText.decode(data, path: path)
+            switch format {
+            case .markdown:
+                reading.documents = [try markdownDocument(text, path: path, defaultID: defaultID)]
+            case .plainText:
+                reading.documents = [try plainTextDocument(text, path: path, defaultID: defaultID)]
+            case .jsonLines:
+                reading = jsonLinesDocuments(text, path: path)
+            }
+        } catch let error as CorpusError {
+            reading.errors.append(error)
+        } catch {
+            reading.errors.append(CorpusError(path: path, message: "\(error)"))
+        }
+        return reading
+    }
+
+    // MARK: Markdown
+
+    static func markdownDocument(_ text: String, path: String, defaultID: String) throws -> Document {
+        let frontMatter = try FrontMatter(parsing: text, path: path)
+        var fields = frontMatter.fields.mapValues { JSONValue(yaml: $0) }
+        let body = MarkdownText.plainText(frontMatter.body)
+        if fields["title"] == nil, let heading = firstHeading(frontMatter.body) {
+            fields["title"] = .string(heading)
+        }
+        return try document(
+            from: &fields, body: body, path: path, line: 1, defaultID: defaultID,
+            lineOfField: frontMatter.line(ofKey:))
+    }
+
+    /// The text of the first `# Heading`, the title of a Markdown file that has no front matter title.
+    private static func firstHeading(_ body: Substring) -> String? {
+        for line in body.split(separator: "\n") where line.hasPrefix("# ") {
+            let title = MarkdownText.plainText(line).trimmingCharacters(in: .whitespaces)
+            if !title.isEmpty { return title }
+        }
+        return nil
+    }
+
+    // MARK: Plain text
+
+    static func plainTextDocument(_ text: String, path: String, defaultID: String) throws -> Document {
+        let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        let title = lines.first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard !title.isEmpty else {
+            throw CorpusError(path: path, line: 1, message: "missing title: the first line of a .txt file is its title")
+        }
+        let body = lines.count > 1 ? String(lines[1]).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+        return Document(id: defaultID, type: "page", title: title, body: body, path: path)
+    }
+
+    // MARK: JSON Lines
+
+    static func jsonLinesDocuments(_ text: String, path: String) -> Reading {
+        var reading = Reading()
+        let decoder = JSONDecoder()
+        var seen: [String: Int] = [:]
+        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lineNumber = offset + 1
+            guard line.contains(where: { !$0.isWhitespace }) else { continue }
+            do {
+                guard case .object(var fields)? = try? decoder.decode(JSONValue.self, from: Data(line.utf8)) else {
+                    throw CorpusError(
+                        path: path, line: lineNumber,
+                        message: "not a JSON object; each line must be one object such as {\"id\": …, \"title\": …, \"body\": …}")
+                }
+                let body = (fields.removeValue(forKey: "body") ?? fields.removeValue(forKey: "text"))?.text ?? ""
+                guard fields["id"]?.text.map({ !$0.isEmpty }) == true else {
+                    throw CorpusError(path: path, line: lineNumber, message: "missing \"id\": every JSONL record needs a stable id")
+                }
+                let document = try document(
+                    from: &fields, body: body, path: path, line: lineNumber, defaultID: "",
+                    lineOfField: { _ in lineNumber })
+                if let first = seen[document.id] {
+                    throw CorpusError(
+                        path: path, line: lineNumber,
+                        message: "duplicate id \"\(document.id)\" (first used on line \(first)); ids must be unique")
+                }
+                seen[document.id] = lineNumber
+                reading.documents.append(document)
+            } catch let error as CorpusError {
+                reading.errors.append(error)
+            } catch {
+                reading.errors.append(CorpusError(path: path, line: lineNumber, message: "\(error)"))
+            }
+        }
+        return reading
+    }
+
+    // MARK: Fields
+
+    /// Builds a document from its fields, taking out the ones with a column of their own; the rest is metadata.
+    private static func document(
+        from fields: inout [String: JSONValue], body: String, path: String, line: Int, defaultID: String,
+        lineOfField: (String) -> Int
+    ) throws -> Document {
+        func scalar(_ key: String) throws -> String? {
+            guard let value = fields.removeValue(forKey: key), value != .null else { return nil }
+            switch value {
+            case .array, .object:
+                throw CorpusError(path: path, line: lineOfField(key), message: "'\(key)' must be a single value, not a list or a mapping")
+            default:
+                return value.text?.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        }
+        func list(_ key: String) throws -> [String] {
+            guard let value = fields.removeValue(forKey: key) else { return [] }
+            if case .object = value {
+                throw CorpusError(path: path, line: lineOfField(key), message: "'\(key)' must be a list of names, not a mapping")
+            }
+            return value.textList.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        }
+        let id = try scalar("id").flatMap { $0.isEmpty ? nil : $0 } ?? defaultID
+        guard let title = try scalar("title"), !title.isEmpty else {
+            throw CorpusError(path: path, line: lineOfField("title"), message: "missing title: add a 'title' field")
+        }
+        let type = try scalar("type").flatMap { $0.isEmpty ? nil : $0.lowercased() } ?? "page"
+        let aliases = try list("aliases")
+        let issues = try list("issues")
+        return Document(
+            id: id, type: type, title: title, aliases: aliases, issues: issues, body: body, path: path, line: line,
+            metadata: fields)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+
+/// A problem with the index file itself: missing, unreadable, damaged, busy, built differently, or out of space.
+///
+/// `alliance-query` exits with status 3 on these, and `alliance-ingest` too. Each message says what to run next.
+public enum IndexError: Error, Sendable, LocalizedError, Equatable {
+    /// No index file at the path, and no default corpus to build one from.
+    case missing(path: String)
+    /// The file is not an SQLite database, or SQLite found it damaged.
+    case corrupt(path: String, detail: String)
+    /// An SQLite database that is not an Alliance Search index.
+    case foreign(path: String)
+    /// Built with another schema version or tokenizer: it must be rebuilt before this version can search it.
+    case incompatible(path: String, reason: String)
+    /// Built by a newer version of Alliance Search; this one cannot read it.
+    case newerSchema(path: String, found: Int, supported: Int)
+    /// Another process holds a lock on the index for longer than the busy timeout.
+    case locked(path: String)
+    /// The disk (or the file system's quota) is full. Nothing was changed.
+    case diskFull(path: String)
+    /// Any other SQLite or file-system failure.
+    case io(path: String, detail: String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .missing(let path):
+            "no index at \(path); build one with `alliance-ingest PATH… --index \(path)`"
+        case .corrupt(let path, let detail):
+            "the index \(path) is damaged (\(detail)); rebuild it with `alliance-ingest --rebuild --index \(path)`"
+        case .foreign(let path):
+            "\(path) is an SQLite database but not an Alliance Search index; point --index at another file"
+        case .incompatible(let path, let reason):
+            "the index \(path) must be rebuilt: \(reason); run `alliance-ingest --rebuild --index \(path)`"
+        case .newerSchema(let path, let found, let supported):
+            "the index \(path) has schema version \(found), newer than this build supports (\(supported)); upgrade Alliance Search or rebuild with `alliance-ingest --rebuild --index \(path)`"
+        case .locked(let path):
+            "the index \(path) is locked by another process; wait for it to finish and try again"
+        case .diskFull(let path):
+            "the disk is full while writing \(path); the previous index is unchanged. Free some space and run the ingest again"
+        case .io(let path, let detail):
+            "cannot use the index \(path): \(detail)"
+        }
+    }
+
+    /// Translates an SQLite error met while using the index at `path`.
+    static func translating(_ error: any Error, path: String) -> any Error {
+        guard let error = error as? DatabaseError else { return error }
+        switch error.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+            return IndexError.corrupt(path: path, detail: error.message ?? "\(error.resultCode)")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return IndexError.locked(path: path)
+        case .SQLITE_FULL:
+            return IndexError.diskFull(path: path)
+        case .SQLITE_CANTOPEN, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_PERM:
+            return IndexError.io(path: path, detail: error.message ?? "\(error.resultCode)")
+        default:
+            return error
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+
+/// An open index file.
+///
+/// Opening checks that the file is an Alliance Search index this build can read (`PRAGMA application_id` and the
+/// recorded schema version), so that a wrong `--index` path or a damaged file is reported as such and not as an
+/// SQL error halfway through a query.
+public final class SearchIndex: Sendable {
+    /// The path as the user gave it, for messages.
+    public let path: String
+    let queue: DatabaseQueue
+
+    private init(path: String, queue: DatabaseQueue) {
+        self.path = path
+        self.queue = queue
+    }
+
+    /// The index path used when neither `--index` nor `ALLIANCE_INDEX` names one.
+    public static let defaultPath = "index/alliance.sqlite"
+
+    /// The index path from an option, else from the `ALLIANCE_INDEX` environment variable, else the default.
+    public static func resolvePath(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let option, !option.isEmpty { return option }
+        if let path = environment["ALLIANCE_INDEX"], !path.isEmpty { return path }
+        return defaultPath
+    }
+
+    /// Opens an existing index for searching.
+    ///
+    /// - Throws: `IndexError.missing` when there is no file; `.corrupt`, `.foreign`, `.incompatible` or
+    ///   `.newerSchema` when it cannot be searched as an index of this version.
+    public static func openForReading(at path: String) throws -> SearchIndex {
+        let index = try openReadOnly(at: path)
+        let settings = try index.settings()
+        if settings.schemaVersion > IndexSchema.version {
+            throw IndexError.newerSchema(path: path, found: settings.schemaVersion, supported: IndexSchema.version)
+        }
+        if let reason = settings.rebuildReason { throw IndexError.incompatible(path: path, reason: reason) }
+        return index
+    }
+
+    /// The settings recorded in the index at `path`, whichever version built it.
+    public static func recordedSettings(at path: String) throws -> IndexSettings {
+        try openReadOnly(at: path).settings()
+    }
+
+    /// Opens a connection that never writes (`PRAGMA query_only`).
+    ///
+    /// It is opened read-write when the file allows it, so that SQLite can roll back the journal of an ingest that
+    /// was killed halfway, and read-only otherwise (an index on read-only media).
+    private static func openReadOnly(at path: String) throws -> SearchIndex {
+        guard FileManager.default.fileExists(atPath: path) else { throw IndexError.missing(path: path) }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.readonly = !FileManager.default.isWritableFile(atPath: path)
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
+        do {
+            return SearchIndex(path: path, queue: try DatabaseQueue(path: path, configuration: configuration))
+        } catch {
+            throw IndexError.translating(error, path: path)
+        }
+    }
+
+    /// Opens an index for writing, creating the file and its schema when it does not exist yet.
+    static func openForWriting(at path: String) throws -> SearchIndex {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        do {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let index = SearchIndex(path: path, queue: queue)
+            try index.checkApplicationID()
+            try IndexSchema.migrator.migrate(queue)
+            return index
+        } catch let error as IndexError {
+            throw error
+        } catch let error as CocoaError {
+            throw IndexError.io(path: path, detail: error.localizedDescription)
+        } catch {
+            throw IndexError.translating(error, path: path)
+        }
+    }
+
+    /// The recorded settings.
+    ///
+    /// - Throws: `IndexError.foreign` for an SQLite file that is not an index, `.corrupt` for one that is damaged.
+    public func settings() throws -> IndexSettings {
+        try read { db in
+            try checkApplicationID(db)
+            guard let settings = try IndexSettings.fetch(db) else {
+                throw IndexError.corrupt(path: path, detail: "its settings are missing")
+            }
+            return settings
+        }
+    }
+
+    /// The number of documents in the index.
+    public func documentCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#) ?? 0 }
+    }
+
+    /// Runs `body` in a read transaction, translating SQLite errors into `IndexError`.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.read(body)
+        } catch let error as IndexError {
+            throw error
+        } catch {
+            throw IndexError.translating(error, path: path)
+        }
+    }
+
+    /// Runs `body` in one write transaction: all of it is committed, or none of it.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.write(body)
+        } catch let error as IndexError {
+            throw error
+        } catch let error as CorpusError {
+            throw error
+        } catch {
+            throw IndexError.translating(error, path: path)
+        }
+    }
+
+    private func checkApplicationID() throws {
+        try read { db in try checkApplicationID(db) }
+    }
+
+    /// An empty file (a new index) has no application id and no tables; anything else must carry ours.
+    private func checkApplicationID(_ db: Database) throws {
+        let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        if applicationID == IndexSchema.applicationID { return }
+        let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_schema") ?? 0
+        if applicationID != 0 || tableCount > 0 { throw IndexError.foreign(path: path) }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import AllianceSearch
+
+struct DocumentReaderTests {
+    private func read(_ text: String, format: DocumentFormat = .markdown, path: String = "doc.md") -> DocumentReader.Reading {
+        DocumentReader.read(Data(text.utf8), path: path, format: format, defaultID: "folder/doc")
+    }
+
+    @Test func readsFrontMatterFieldsAndStripsMarkdown() throws {
+        let reading = read("""
+            ---
+            id: sintrasedom
+            type: Organisation
+            title: Sindicato de Trabajadoras Domésticas
+            aliases: [SINTRASEDOM]
+            issues: [domestic work, labour rights]
+            country: Colombia
+            languages: [es]
+            year: 1986
+            ---
+            # SINTRASEDOM
+
+            A **union** of [domestic workers](https://example.org).
+            """)
+        #expect(reading.errors.isEmpty)
+        let document = try #require(reading.documents.first)
+        #expect(document.id == "sintrasedom")
+        #expect(document.type == "organisation")
+        #expect(document.title == "Sindicato de Trabajadoras Domésticas")
+        #expect(document.aliases == ["SINTRASEDOM"])
+        #expect(document.issues == ["domestic work", "labour rights"])
+        #expect(document.body == "SINTRASEDOM\n\nA union of domestic workers.")
+        #expect(document.metadata == ["country": .string("Colombia"), "languages": .array([.string("es")]), "year": .int(1986)])
+    }
+
+    @Test func markdownWithoutFrontMatterTakesItsTitleFromTheFirstHeadingAndItsIDFromThePath() throws {
+        let document = try #require(read("Intro line\n\n# Realising Rights\n\nText.").documents.first)
+        #expect(document.title == "Realising Rights")
+        #expect(document.id == "folder/doc")
+        #expect(document.type == "page")
+    }
+
+    @Test func plainTextTakesTheFirstLineAsTitle() throws {
+        let document = try #require(read("Partners in Change\nStories of women's collectives.\n", format: .plainText, path: "p.txt").documents.first)
+        #expect(document.title == "Partners in Change")
+        #expect(document.body == "Stories of women's collectives.")
+    }
+
+    @Test func jsonLinesReadsEachRecordAndReportsBadLinesByNumber() {
+        let reading = read(
+            """
+            {"id": "a", "title": "First", "body": "domestic work", "country": "India"}
+
+            {"id": "b", "title": "Second"
+            {"title": "No id", "body": "x"}
+            {"id": 7, "title": "Numeric id", "text": "body from text"}
+            {"id": "a", "title": "Again"}
+            [1, 2]
+            """, format: .jsonLines, path: "export.jsonl")
+        #expect(reading.documents.map(\.id) == ["a", "7"])
+        #expect(reading.documents.map(\.line) == [1, 5])
+        #expect(reading.documents[1].body == "body from text")
+        #expect(reading.documents[0].metadata == ["country": .string("India")])
+        #expect(reading.errors.map(\.line) == [3, 4, 6, 7])
+        #expect(reading.errors.allSatisfy { $0.path == "export.jsonl" })
+        #expect(reading.errors[1].message.contains("missing \"id\""))
+        #expect(reading.errors[2].message.contains("duplicate id \"a\" (first used on line 1)"))
+    }
+
+    /// Broken files: each error names the file and the line to look at.
+    @Test(arguments: [
+        ("---\ntitle: [unclosed\n---\nBody", 3, "invalid YAML front matter"),
+        ("---\nid: x\ntitle: A\n  bad: indent\n---\nBody", 4, "invalid YAML front matter"),
+        ("---\nid: x\ntype: organisation\n---\nNo heading either", 1, "missing title"),
+        ("---\nid: x\ntitle: [a, b]\n---\n", 3, "'title' must be a single value"),
+        ("---\nid: x\ntitle: A\nissues: {a: 1}\n---\n", 4, "'issues' must be a list"),
+        ("---\nid: x\ntitle: Never closed\n", 1, "never closed"),
+        ("---\n- just\n- a list\n---\n", 2, "must be a mapping"),
+        ("---\ntitle: A\ntitle: B\n---\n", 3, "set twice"),
+    ])
+    func brokenMarkdownNamesTheLine(text: String, line: Int, message: String) {
+        let reading = read(text)
+        #expect(reading.documents.isEmpty)
+        let error = reading.errors.first
+        #expect(error?.path == "doc.md")
+        #expect(error?.line == line, "line for \(text.debugDescription): \(String(describing: error))")
+        #expect(error?.message.contains(message) == true, "\(String(describing: error))")
+    }
+
+    @Test func invalidUTF8NamesTheLineAndByte() {
+        var data = Data("---\ntitle: Ok\n---\nline four\nbad: ".utf8)
+        data.append(contentsOf: [0xC3, 0x28])
+        let reading = DocumentReader.read(data, path: "bad.md", format: .markdown, defaultID: "bad")
+        #expect(reading.documents.isEmpty)
+        #expect(reading.errors.first?.description == "bad.md:5: invalid UTF-8 at byte 33; re-save the file as UTF-8 (for example with `iconv -t UTF-8`)")
+    }
+
+    @Test func emptyTextFileIsMissingItsTitle() {
+        let reading = read("\n\nbody", format: .plainText, path: "empty.txt")
+        #expect(reading.errors.first?.description == "empty.txt:1: missing title: the first line of a .txt file is its title")
+    }
+
+    @Test func byteOrderMarkAndWindowsLineEndingsAreAccepted() throws {
+        var data = Data([0xEF, 0xBB, 0xBF])
+        data.append(Data("---\r\nid: w\r\ntitle: Windows file\r\n---\r\nBody text\r\n".utf8))
+        let document = try #require(DocumentReader.read(data, path: "w.md", format: .markdown, defaultID: "w").documents.first)
+        #expect(document.title == "Windows file")
+        #expect(document.body == "Body text")
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import GRDB
+import Testing
+@testable import AllianceSearch
+
+/// Incremental ingest on temporary corpora.
+struct IngesterTests {
+    /// A temporary corpus folder and an index path beside it.
+    struct Workspace {
+        let folder: URL
+        var corpus: URL { folder.appendingPathComponent("corpus") }
+        var indexPath: String { folder.appendingPathComponent("index/test.sqlite").path }
+
+        init(_ files: [String: String]) throws {
+            folder = try Fixtures.temporaryFolder()
+            try Fixtures.write(files, under: corpus)
+        }
+
+        func ingest(rebuild: Bool = false) throws -> IngestReport {
+            try Ingester.run(.init(roots: [corpus.path], indexPath: indexPath, rebuild: rebuild))
+        }
+
+        func ids(_ query: String) throws -> [String] {
+            try SearchEngine(index: SearchIndex.openForReading(at: indexPath)).search(SearchRequest(query: query)).hits.map(\.id)
+        }
+
+        func write(_ relative: String, _ contents: String) throws {
+            try Fixtures.write([relative: contents], under: corpus)
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    private let starting = [
+        "orgs/a.md": Fixtures.markdown(id: "a", title: "Alpha collective", body: "Domestic workers organising."),
+        "orgs/b.md": Fixtures.markdown(id: "b", title: "Beta network", body: "Sex workers against police violence."),
+        "notes.txt": "Gamma notes\nReturnee migrants and recruitment fees.",
+        "export.jsonl": """
+            {"id": "j1", "title": "Jay one", "body": "Access to justice for trafficked persons."}
+            {"id": "j2", "title": "Jay two", "body": "Accountability of stakeholders."}
+            """,
+    ]
+
+    @Test func addChangeAndDeleteChangeTheCountsAndTheResults() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+
+        var report = try space.ingest()
+        #expect((report.added, report.updated, report.unchanged, report.removed, report.failed) == (5, 0, 0, 0, 0))
+        #expect(report.documentCount == 5)
+        #expect(report.rebuildReason == "there was no index")
+        #expect(try space.ids("notes") == ["notes"])
+
+        report = try space.ingest()
+        #expect((report.added, report.updated, report.unchanged, report.removed) == (0, 0, 5, 0))
+
+        // Change one file, add one, delete one, and change one record of the JSONL export.
+        try space.write("orgs/a.md", Fixtures.markdown(id: "a", title: "Alpha collective", body: "Household workers organising."))
+        try space.write("orgs/c.md", Fixtures.markdown(id: "c", title: "Gamma union", body: "Domestic workers union."))
+        try FileManager.default.removeItem(at: space.corpus.appendingPathComponent("orgs/b.md"))
+        try space.write("export.jsonl", """
+            {"id": "j1", "title": "Jay one", "body": "Access to justice for trafficked persons."}
+            {"id": "j2", "title": "Jay two", "body": "Accountability of all stakeholders."}
+            """)
+        report = try space.ingest()
+        #expect((report.added, report.updated, report.unchanged, report.removed, report.failed) == (1, 2, 2, 1, 0))
+        #expect(report.documentCount == 5)
+        #expect(report.rebuildReason == nil)
+        #expect(try space.ids("domestic") == ["c"])
+        #expect(try space.ids("household") == ["a"])
+        #expect(try space.ids("police").isEmpty)
+        #expect(try space.ids("all stakeholders") == ["j2"])
+
+        // A record removed from the export is removed from the index.
+        try space.write("export.jsonl", #"{"id": "j1", "title": "Jay one", "body": "Access to justice."}"#)
+        report = try space.ingest()
+        #expect((report.updated, report.removed) == (1, 1))
+        #expect(try space.ids("accountability").isEmpty)
+    }
+
+    @Test func aBrokenFileIsNamedAndTheOthersAreStillIndexed() throws {
+        var files = starting
+        files["orgs/broken.md"] = "---\nid: broken\ntitle: [unclosed\n---\nBody"
+        files["orgs/untitled.md"] = "---\nid: untitled\n---\nNo title here"
+        let space = try Workspace(files)
+        defer { space.remove() }
+        let report = try space.ingest()
+        #expect(report.added == 5)
+        #expect(report.failed == 2)
+        let descriptions = report.errors.map(\.description)
+        #expect(descriptions.contains { $0.hasSuffix("corpus/orgs/broken.md:4: invalid YAML front matter: while parsing a flow sequence did not find expected ',' or ']'") },
+                "\(descriptions)")
+        #expect(descriptions.contains { $0.hasSuffix("corpus/orgs/untitled.md:1: missing title: add a 'title' field") })
+        // A broken file is read again next time, and reported again, until it is fixed.
+        let again = try space.ingest()
+        #expect((again.failed, again.unchanged) == (2, 5))
+        try space.write("orgs/broken.md", Fixtures.markdown(id: "broken", title: "Mended", body: "Fixed now."))
+        try FileManager.default.removeItem(at: space.corpus.appendingPathComponent("orgs/untitled.md"))
+        let fixed = try space.ingest()
+        #expect((fixed.added, fixed.failed) == (1, 0))
+    }
+
+    @Test func aFileThatBreaksKeepsTheDocumentsItHad() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        _ = try space.ingest()
+        var bytes = Data("Gamma notes\nReturnee ".utf8)
+        bytes.append(0xFF)
+        try Fixtures.write(bytes, to: space.corpus.appendingPathComponent("notes.txt"))
+        let report = try space.ingest()
+        #expect(report.failed == 1)
+        #expect(report.errors.first?.description.hasSuffix("notes.txt:2: invalid UTF-8 at byte 21; re-save the file as UTF-8 (for example with `iconv -t UTF-8`)") == true)
+        #expect(try space.ids("returnee") == ["notes"])
+    }
+
+    @Test func aDuplicateIDIsAnErrorNamingBothFiles() throws {
+        var files = starting
+        files["orgs/z-copy.md"] = Fixtures.markdown(id: "a", title: "Copy of alpha", body: "Copy.")
+        let space = try Workspace(files)
+        defer { space.remove() }
+        let report = try space.ingest()
+        #expect(report.failed == 1)
+        let message = try #require(report.errors.first?.description)
+        #expect(message.contains("orgs/z-copy.md:1: duplicate id \"a\": "))
+        #expect(message.contains("orgs/a.md:1 already uses it"))
+    }
+
+    @Test func anUnreadableFileIsReportedAndTheRestIndexed() throws {
+        guard getuid() != 0 else { return }  // root reads every file: the permission cannot be taken away.
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        let locked = space.corpus.appendingPathComponent("orgs/a.md").path
+        chmod(locked, 0)
+        defer { chmod(locked, 0o644) }
+        let report = try space.ingest()
+        #expect(report.failed == 1)
+        #expect(report.errors.first?.message.hasPrefix("cannot read: Permission denied") == true)
+    }
+
+    @Test func aFailedIngestLeavesThePreviousIndexIntact() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        _ = try space.ingest()
+        let before = try Data(contentsOf: URL(fileURLWithPath: space.indexPath))
+
+        // Hold a write lock from another connection: the ingest cannot commit and must change nothing.
+        try space.write("orgs/c.md", Fixtures.markdown(id: "c", title: "Gamma union", body: "Domestic workers union."))
+        var unsafe = Configuration()
+        unsafe.allowsUnsafeTransactions = true
+        let blocker = try DatabaseQueue(path: space.indexPath, configuration: unsafe)
+        try blocker.inDatabase { db in try db.execute(sql: "BEGIN EXCLUSIVE") }
+        #expect(throws: IndexError.locked(path: space.indexPath)) { try space.ingest() }
+        try blocker.inDatabase { db in try db.execute(sql: "ROLLBACK") }
+        try blocker.close()
+
+        #expect(try Data(contentsOf: URL(fileURLWithPath: space.indexPath)) == before)
+        #expect(try space.ids("domestic") == ["a"])
+        #expect(try space.ingest().added == 1)
+    }
+
+    @Test func rebuildStartsOverAndAChangedTokenizerForcesOne() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        _ = try space.ingest()
+        let rebuilt = try space.ingest(rebuild: true)
+        #expect((rebuilt.added, rebuilt.rebuildReason) == (5, "--rebuild was asked for"))
+
+        // An index recorded with other tokenizer settings cannot be searched and is rebuilt by the next ingest.
+        let queue = try DatabaseQueue(path: space.indexPath)
+        try queue.write { db in
+            try db.execute(sql: #"UPDATE "index_settings" SET "value" = 'unicode61' WHERE "key" = 'tokenizer'"#)
+        }
+        try queue.close()
+        #expect(throws: IndexError.self) { try SearchIndex.openForReading(at: space.indexPath) }
+        let report = try space.ingest()
+        #expect(report.rebuildReason?.contains("tokenised with `unicode61`") == true)
+        #expect(report.added == 5)
+        #expect(try space.ids("alpha") == ["a"])
+    }
+
+    @Test func aCorruptIndexIsReportedAndReplacedOnlyByARebuild() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        try Fixtures.write(Data(repeating: 0x41, count: 4096), to: URL(fileURLWithPath: space.indexPath))
+        #expect {
+            try space.ingest()
+        } throws: { error in
+            guard case IndexError.corrupt(let path, _) = error else { return false }
+            return path == space.indexPath
+        }
+        #expect(try space.ingest(rebuild: true).added == 5)
+    }
+
+    @Test func anotherSQLiteDatabaseIsNeverOverwritten() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: space.indexPath).deletingLastPathComponent(), withIntermediateDirectories: true)
+        let other = try DatabaseQueue(path: space.indexPath)
+        try other.write { db in try db.execute(sql: "CREATE TABLE precious (x)") }
+        try other.close()
+        #expect(throws: IndexError.foreign(path: space.indexPath)) { try space.ingest(rebuild: true) }
+        #expect(throws: IndexError.foreign(path: space.indexPath)) { try space.ingest() }
+    }
+
+    @Test func stalenessSeesAddedChangedAndDeletedFiles() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        _ = try space.ingest()
+        let index = try SearchIndex.openForReading(at: space.indexPath)
+        #expect(try Ingester.staleness(of: index) == nil)
+        try space.write("orgs/new.md", Fixtures.markdown(id: "new", title: "New", body: "New."))
+        try FileManager.default.removeItem(at: space.corpus.appendingPathComponent("notes.txt"))
+        #expect(try Ingester.staleness(of: index) == "1 new, 0 changed and 1 deleted file(s)")
+    }
+
+    @Test func theBundledCorpusIngestsWithoutErrors() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = try Ingester.run(.init(roots: [Fixtures.corpus], indexPath: folder.appendingPathComponent("i.sqlite").path))
+        #expect((report.added, report.failed, report.documentCount) == (20, 0, 20))
+    }
+}

@@ -1,0 +1,43 @@
+import GRDB
+import Testing
+@testable import AllianceSearch
+
+struct TokenizerSettingsTests {
+    private func tokens(_ text: String) throws -> [String] {
+        try DatabaseQueue().read { db in
+            try db.makeTokenizer(TokenizerSettings.descriptor).tokenize(document: text).map(\.token)
+        }
+    }
+
+    @Test(arguments: [
+        // Devanagari and Bengali words stay whole: their vowel signs are part of the word.
+        ("महिला अधिकार", ["महिला", "अधिकार"]),
+        ("শক্তি যৌনকর্মী অধিকার", ["শক্তি", "যৌনকর্মী", "অধিকার"]),
+        // Accents are removed, so typing without them matches.
+        ("Trabajadoras Domésticas", ["trabajadora", "domestica"]),
+        // English is stemmed.
+        ("workers working worked", ["worker", "work", "work"]),
+        // Punctuation separates.
+        ("anti-trafficking, ATKI-HK", ["anti", "traffick", "atki", "hk"]),
+    ])
+    func tokenises(text: String, expected: [String]) throws {
+        #expect(try tokens(text) == expected, "tokens of \(text)")
+    }
+
+    @Test func recordedValueIsTheTokenizeArgument() {
+        #expect(TokenizerSettings.recordedValue == "porter unicode61 remove_diacritics 2 categories 'L* N* Co M*'")
+    }
+
+    @Test func aNepaliWordMatchesWholeAndNotByItsConsonants() throws {
+        // "महिला" (woman) with the default unicode61 settings would be indexed as "मह" + "ल".
+        let results = try Fixtures.search("महिला")
+        #expect(results.hits.map(\.id).contains("shakti-samuha"))
+        #expect(try Fixtures.search("मह").total == 0)
+        #expect(try Fixtures.search("ल").total == 0)
+    }
+
+    @Test func aBengaliWordMatchesWhole() throws {
+        #expect(try Fixtures.search("যৌনকর্মী").hits.first?.id == "swnob")
+        #expect(try Fixtures.search("যৌনক").total == 0)
+    }
+}

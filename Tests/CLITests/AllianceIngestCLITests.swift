@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// `alliance-ingest` as a user and a script see it.
+@Suite(.serialized)
+struct AllianceIngestCLITests {
+    @Test func ingestPrintsASummaryAndSkipsUnchangedFiles() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = try CLIRunner.run("alliance-ingest", [], in: folder)
+        #expect(first.status == 0)
+        #expect(first.stderr == "")
+        let lines = first.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "built index/alliance.sqlite (there was no index)")
+        #expect(lines.last?.hasPrefix("added 20, updated 0, unchanged 0, removed 0, failed 0 in ") == true)
+        #expect(lines.last?.hasSuffix(" s (20 documents)") == true)
+
+        let second = try CLIRunner.run("alliance-ingest", ["corpus"], in: folder)
+        #expect(second.stdout.hasPrefix("added 0, updated 0, unchanged 20, removed 0, failed 0 in "))
+    }
+
+    @Test func brokenFilesAreNamedOnStderrAndExitOne() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "---\nid: broken\ntitle: \"unclosed\n---\nBody\n".write(
+            to: folder.appendingPathComponent("corpus/organisations/broken.md"), atomically: true, encoding: .utf8)
+        try #"{"id": "ok", "title": "Fine", "body": "fine"}"# .appending("\n{not json}\n").write(
+            to: folder.appendingPathComponent("corpus/export.jsonl"), atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run("alliance-ingest", [], in: folder)
+        #expect(result.status == 1)
+        let errors = result.stderr.split(separator: "\n").map(String.init)
+        #expect(errors.count == 2)
+        #expect(errors[0] == "corpus/export.jsonl:2: not a JSON object; each line must be one object such as {\"id\": …, \"title\": …, \"body\": …}")
+        #expect(errors[1].hasPrefix("corpus/organisations/broken.md:3: invalid YAML front matter: "))
+        #expect(result.stdout.contains("added 21, updated 0, unchanged 0, removed 0, failed 2 in "))
+    }
+
+    @Test func usageAndIndexErrors() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let missing = try CLIRunner.run("alliance-ingest", ["no-such-folder"], in: folder)
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "alliance-ingest: no-such-folder: no such file or folder\n")
+
+        try Data("not an index".utf8).write(to: folder.appendingPathComponent("index/alliance.sqlite"))
+        let corrupt = try CLIRunner.run("alliance-ingest", [], in: folder)
+        #expect(corrupt.status == 3)
+        #expect(corrupt.stderr.contains("is damaged"))
+        let rebuilt = try CLIRunner.run("alliance-ingest", ["--rebuild", "corpus"], in: folder)
+        #expect(rebuilt.status == 0)
+        #expect(rebuilt.stdout.hasPrefix("built index/alliance.sqlite (--rebuild was asked for)\nadded 20,"))
+    }
+
+    /// Kill -9 in the middle of a large ingest: the index keeps its previous contents and stays searchable.
+    @Test func aKilledIngestLeavesThePreviousIndexIntact() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try CLIRunner.run("alliance-ingest", ["corpus"], in: folder).status == 0)
+        let indexPath = folder.appendingPathComponent("index/alliance.sqlite").path
+        let before = try Data(contentsOf: URL(fileURLWithPath: indexPath))
+
+        var lines: [String] = []
+        for number in 0..<60_000 {
+            lines.append(#"{"id": "bulk-\#(number)", "title": "Bulk record \#(number)", "body": "Generated text about labour migration and recruitment number \#(number)."}"#)
+        }
+        try lines.joined(separator: "\n").write(to: folder.appendingPathComponent("bulk.jsonl"), atomically: true, encoding: .utf8)
+
+        let (process, _, _) = try CLIRunner.start("alliance-ingest", ["bulk.jsonl"], in: folder)
+        usleep(400_000)
+        let wasRunning = process.isRunning
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(wasRunning, "the ingest finished before it could be interrupted; make the bulk file larger")
+
+        let after = try CLIRunner.run("alliance-query", ["--no-refresh", "--format", "json", "bulk"], in: folder)
+        #expect(after.status == 1, "\(after.stderr)")
+        let police = try CLIRunner.run("alliance-query", ["--no-refresh", "police brutality"], in: folder)
+        #expect(police.status == 0)
+        #expect(police.stdout.contains("1. **Speak Out, Take Action"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: indexPath)) == before)
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+
+/// `alliance-query` as a user and a script see it: stdout, stderr and exit status.
+@Suite(.serialized)
+struct AllianceQueryCLITests {
+    @Test func aFreshCloneBuildsTheIndexFromCorpusThenAnswers() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+
+        let first = try CLIRunner.run("alliance-query", ["police brutality"], in: folder)
+        #expect(first.status == 0)
+        let notes = first.stderr.split(separator: "\n").map(String.init)
+        #expect(notes.first == "alliance-query: no index at index/alliance.sqlite: building it from corpus/ …")
+        #expect(notes.dropFirst().first?.hasPrefix("alliance-query: added 20, updated 0, unchanged 0, removed 0, failed 0 in ") == true)
+        let lines = first.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0] == "1 result for \"police brutality\"")
+        #expect(lines[2] == "1. **Speak Out, Take Action: Sex Workers' Organisations in Bangladesh, Cambodia and India Raise Their Voices Against Police Brutality**")
+        #expect(lines[3].hasPrefix("   publication · speak-out-take-action · corpus/publications/speak-out-take-action.md · score "))
+        #expect(lines[4].contains("**police** **brutality**"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("index/alliance.sqlite").path))
+
+        // The second query finds the index up to date and says nothing on stderr.
+        let second = try CLIRunner.run("alliance-query", ["domestic", "work"], in: folder)
+        #expect(second.status == 0)
+        #expect(second.stderr == "")
+        #expect(second.stdout.hasPrefix("3 results for \"domestic work\""))
+    }
+
+    @Test func aChangedCorpusIsIngestedBeforeTheQuery() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try CLIRunner.run("alliance-query", ["survivors"], in: folder)
+        try """
+            ---
+            id: new-report
+            type: publication
+            title: Zanzibar household workers report
+            ---
+            Household workers in Zanzibar.
+            """.write(to: folder.appendingPathComponent("corpus/publications/new-report.md"), atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run("alliance-query", ["zanzibar"], in: folder)
+        #expect(result.status == 0)
+        #expect(result.stderr.hasPrefix("alliance-query: the corpus changed since index/alliance.sqlite was built (1 new, 0 changed and 0 deleted file(s)): updating it …\nalliance-query: added 1, updated 0, unchanged 20, removed 0, failed 0 in "))
+        #expect(result.stdout.contains("1. **Zanzibar household workers report**"))
+
+        let stale = try CLIRunner.run("alliance-query", ["--no-refresh", "zanzibar"], in: folder)
+        #expect(stale.stderr == "")
+    }
+
+    @Test func jsonOutputIsTheVersionedContract() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLIRunner.run("alliance-query", ["--format", "json", "--limit", "2", "domestic work"], in: folder)
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["schema"] as? Int == 1)
+        #expect(object["total"] as? Int == 3)
+        let hits = try #require(object["hits"] as? [[String: Any]])
+        #expect(hits.count == 2)
+        #expect(hits.allSatisfy { ($0["issues"] as? [String])?.contains("domestic work") == true })
+        #expect(hits.first?["path"] as? String == "corpus/organisations/ndwm.md" || hits.first?["path"] as? String == "corpus/organisations/sintrasedom.md" || hits.first?["path"] as? String == "corpus/organisations/atki-hk.md")
+    }
+
+    @Test func typeFilterAndIndexFromTheEnvironment() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try CLIRunner.run("alliance-ingest", ["corpus", "--index", "elsewhere.sqlite"], in: folder)
+        let result = try CLIRunner.run(
+            "alliance-query", ["--type", "programme", "--format", "json", "migration"], in: folder,
+            environment: ["ALLIANCE_INDEX": "elsewhere.sqlite"])
+        #expect(result.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("index/alliance.sqlite").path))
+        let hits = try #require((try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["hits"] as? [[String: Any]])
+        #expect(!hits.isEmpty)
+        #expect(hits.allSatisfy { $0["type"] as? String == "programme" })
+    }
+
+    @Test(arguments: [
+        (["zzzzqqq"], Int32(1), "No results for \"zzzzqqq\".\n", ""),
+        ([""], 2, "", "alliance-query: the query is empty; give one or more words, for example: alliance-query \"domestic work\"\n"),
+        (["..."], 2, "", "alliance-query: the query \"...\" has no words to search for; use letters or digits, for example: alliance-query \"domestic work\"\n"),
+        (["--limit", "20000", "x"], 2, "", "Error: --limit must be between 0 and 10000"),
+        (["--bogus", "x"], 2, "", "Error: Unknown option '--bogus'"),
+        (["--format", "xml", "x"], 2, "", "Error: The value 'xml' is invalid for '--format <format>'"),
+    ])
+    func exitStatusesAndMessages(arguments: [String], status: Int32, stdout: String, stderrPrefix: String) throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try CLIRunner.run("alliance-ingest", [], in: folder)
+        let result = try CLIRunner.run("alliance-query", arguments, in: folder)
+        #expect(result.status == status, "\(arguments): \(result.stderr)")
+        #expect(result.stdout == stdout)
+        #expect(result.stderr.hasPrefix(stderrPrefix), "\(result.stderr)")
+    }
+
+    @Test func oddQueriesAnswerWithoutSQLiteErrors() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try CLIRunner.run("alliance-ingest", [], in: folder)
+        for query in ["anti-trafficking", "ATKI-HK", "women's \"rights", "C++", "NEAR(police", "title:x OR", "'; DROP TABLE documents; --"] {
+            let result = try CLIRunner.run("alliance-query", [query], in: folder)
+            #expect(result.status == 0 || result.status == 1, "\(query): \(result.stderr)")
+            #expect(!result.stderr.lowercased().contains("sqlite"), "\(query): \(result.stderr)")
+        }
+        let quote = try CLIRunner.run("alliance-query", ["women's \"rights"], in: folder)
+        #expect(quote.stderr == "alliance-query: warning: a double quote was not closed; the phrase runs to the end of the query\n")
+    }
+
+    @Test func indexErrorsExitWithThree() throws {
+        let folder = try CLIRunner.cloneLikeFolder(withCorpus: false)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let missing = try CLIRunner.run("alliance-query", ["x"], in: folder)
+        #expect(missing.status == 3)
+        #expect(missing.stderr == "alliance-query: no index at index/alliance.sqlite; build one with `alliance-ingest PATH… --index index/alliance.sqlite`\n")
+
+        try Data(repeating: 0x42, count: 8192).write(to: folder.appendingPathComponent("index/alliance.sqlite"))
+        let corrupt = try CLIRunner.run("alliance-query", ["x"], in: folder)
+        #expect(corrupt.status == 3)
+        #expect(corrupt.stderr.hasPrefix("alliance-query: the index index/alliance.sqlite is damaged (file is not a database); rebuild it with `alliance-ingest --rebuild --index index/alliance.sqlite`"))
+    }
+
+    @Test func helpListsTheExitStatuses() throws {
+        let help = try CLIRunner.run("alliance-query", ["--help"], in: CLIRunner.packageRoot)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("1  alliance-query: no hits"))
+        #expect(help.stdout.contains("3  index error: missing, damaged, locked, other version, or not writable"))
+    }
+}
