@@ -6,6 +6,11 @@ import Foundation
 /// A JSONL file is one document per good line, and an error for each bad line, so that a single broken record does
 /// not hold back the rest of an export.
 public enum DocumentReader {
+    /// Changes whenever the same file would be read into different documents (a new field, other Markdown
+    /// stripping): an index whose documents were read by another version is rebuilt, since its manifest would
+    /// otherwise keep every unchanged file as it was first read.
+    public static let version = 1
+
     /// What reading one file produced.
     public struct Reading: Sendable {
         public var documents: [Document] = []
@@ -45,9 +50,15 @@ public enum DocumentReader {
     static func markdownDocument(_ text: String, path: String, defaultID: String) throws -> Document {
         let frontMatter = try FrontMatter(parsing: text, path: path)
         var fields = frontMatter.fields.mapValues { JSONValue(yaml: $0) }
-        let body = MarkdownText.plainText(frontMatter.body)
+        var body = MarkdownText.plainText(frontMatter.body)
         if fields["title"] == nil, let heading = firstHeading(frontMatter.body) {
             fields["title"] = .string(heading)
+        }
+        // A first heading that repeats the title is the title: kept in the body, it would open every snippet.
+        if let title = fields["title"]?.text, let firstLine = body.split(separator: "\n", maxSplits: 1).first,
+            firstLine.trimmingCharacters(in: .whitespaces) == title.trimmingCharacters(in: .whitespaces)
+        {
+            body = String(body.dropFirst(firstLine.count).drop { $0.isNewline })
         }
         return try document(
             from: &fields, body: body, path: path, line: 1, defaultID: defaultID,

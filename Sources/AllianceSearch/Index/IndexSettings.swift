@@ -3,11 +3,13 @@ import GRDB
 
 /// What an index records about how it was built, in the `index_settings` table.
 ///
-/// A build with another schema version or tokenizer cannot share an index: ingest rebuilds it, and query rebuilds it
+/// A build with another schema version, tokenizer or document reader cannot share an index: ingest rebuilds it, and query rebuilds it
 /// from the recorded roots before searching.
 public struct IndexSettings: Sendable, Equatable {
     public var schemaVersion: Int
     public var tokenizer: String
+    /// The `DocumentReader.version` the stored documents were read with.
+    public var readerVersion: Int
     /// The folders and files ingested into this index, as absolute paths.
     public var roots: [String]
     public var createdAt: String
@@ -16,8 +18,8 @@ public struct IndexSettings: Sendable, Equatable {
     /// The settings of a new index built by this version.
     static func current(roots: [String], now: String) -> IndexSettings {
         IndexSettings(
-            schemaVersion: IndexSchema.version, tokenizer: TokenizerSettings.recordedValue, roots: roots,
-            createdAt: now, updatedAt: now)
+            schemaVersion: IndexSchema.version, tokenizer: TokenizerSettings.recordedValue,
+            readerVersion: DocumentReader.version, roots: roots, createdAt: now, updatedAt: now)
     }
 
     /// Why this index must be rebuilt before this version can use it, or `nil` when it can be used as it is.
@@ -27,6 +29,9 @@ public struct IndexSettings: Sendable, Equatable {
         }
         if tokenizer != TokenizerSettings.recordedValue {
             return "it was tokenised with `\(tokenizer)` and this build uses `\(TokenizerSettings.recordedValue)`"
+        }
+        if readerVersion != DocumentReader.version {
+            return "its documents were read by reader version \(readerVersion) and this build's reader is version \(DocumentReader.version)"
         }
         return nil
     }
@@ -42,7 +47,8 @@ public struct IndexSettings: Sendable, Equatable {
         }
         let roots = values["roots"].flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
         return IndexSettings(
-            schemaVersion: version, tokenizer: tokenizer, roots: roots, createdAt: values["created_at"] ?? "",
+            schemaVersion: version, tokenizer: tokenizer, readerVersion: values["reader_version"].flatMap(Int.init) ?? 0,
+            roots: roots, createdAt: values["created_at"] ?? "",
             updatedAt: values["updated_at"] ?? "")
     }
 
@@ -52,7 +58,8 @@ public struct IndexSettings: Sendable, Equatable {
     func save(_ db: Database) throws {
         let rootsJSON = String(decoding: try JSONEncoder().encode(roots), as: UTF8.self)
         let values = [
-            ("schema_version", String(schemaVersion)), ("tokenizer", tokenizer), ("roots", rootsJSON),
+            ("schema_version", String(schemaVersion)), ("tokenizer", tokenizer),
+            ("reader_version", String(readerVersion)), ("roots", rootsJSON),
             ("created_at", createdAt), ("updated_at", updatedAt),
         ]
         for (key, value) in values {

@@ -142,12 +142,17 @@ public enum Ingester {
             try db.execute(sql: #"DELETE FROM "sources" WHERE "path" = ?"#, arguments: [path])
         }
 
+        // Progress is reported at most four times a second, between files and between a large file's documents.
         var lastProgress = Date()
+        func tick(filesDone: Int) {
+            guard let progress, Date().timeIntervalSince(lastProgress) > 0.25 else { return }
+            lastProgress = Date()
+            progress(IngestProgress(
+                filesDone: filesDone, filesTotal: scan.files.count,
+                documentsDone: report.added + report.updated + report.unchanged))
+        }
         for (number, file) in scan.files.enumerated() {
-            if let progress, Date().timeIntervalSince(lastProgress) > 0.25 {
-                lastProgress = Date()
-                progress(IngestProgress(filesDone: number, filesTotal: scan.files.count, documentsDone: report.added + report.updated + report.unchanged))
-            }
+            tick(filesDone: number)
             let display = DisplayPath.relative(file.path)
             let old = manifest[file.path]
             if let old, !old.hasErrors, old.size == file.size, old.modifiedAt == file.modifiedAt {
@@ -176,6 +181,7 @@ public enum Ingester {
             let previousIDs = Set(try String.fetchAll(db, sql: #"SELECT "id" FROM "documents" WHERE "path" = ?"#, arguments: [file.path]))
             var currentIDs = Set<String>()
             for var document in reading.documents {
+                tick(filesDone: number)
                 document.path = file.path
                 let stored = try Row.fetchOne(
                     db, sql: #"SELECT "path", "line", "content_hash" FROM "documents" WHERE "id" = ?"#,

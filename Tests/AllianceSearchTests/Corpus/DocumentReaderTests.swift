@@ -41,6 +41,13 @@ struct DocumentReaderTests {
         #expect(document.type == "page")
     }
 
+    @Test func aFirstHeadingThatRepeatsTheTitleLeavesTheBody() throws {
+        let document = try #require(read("---\ntitle: Shakti Samuha\n---\n# Shakti Samuha\n\nSurvivors lead it.").documents.first)
+        #expect(document.body == "Survivors lead it.")
+        let untitled = try #require(read("# Genera\n\nA member group.").documents.first)
+        #expect((untitled.title, untitled.body) == ("Genera", "A member group."))
+    }
+
     @Test func plainTextTakesTheFirstLineAsTitle() throws {
         let document = try #require(read("Partners in Change\nStories of women's collectives.\n", format: .plainText, path: "p.txt").documents.first)
         #expect(document.title == "Partners in Change")

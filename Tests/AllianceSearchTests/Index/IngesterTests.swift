@@ -176,6 +176,14 @@ struct IngesterTests {
         #expect(report.rebuildReason?.contains("tokenised with `unicode61`") == true)
         #expect(report.added == 5)
         #expect(try space.ids("alpha") == ["a"])
+
+        // So is one whose documents were read by another version of the reader.
+        let again = try DatabaseQueue(path: space.indexPath)
+        try again.write { db in
+            try db.execute(sql: #"UPDATE "index_settings" SET "value" = '0' WHERE "key" = 'reader_version'"#)
+        }
+        try again.close()
+        #expect(try space.ingest().rebuildReason == "its documents were read by reader version 0 and this build's reader is version \(DocumentReader.version)")
     }
 
     @Test func aCorruptIndexIsReportedAndReplacedOnlyByARebuild() throws {
