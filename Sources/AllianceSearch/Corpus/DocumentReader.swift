@@ -92,11 +92,12 @@ public enum DocumentReader {
         var reading = Reading()
         let decoder = JSONDecoder()
         var seen: [String: Int] = [:]
-        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Lines are split on bytes: much faster than by Character on exports of millions of records.
+        for (offset, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             let lineNumber = offset + 1
-            guard line.contains(where: { !$0.isWhitespace }) else { continue }
+            guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { continue }
             do {
-                guard case .object(var fields)? = try? decoder.decode(JSONValue.self, from: Data(line.utf8)) else {
+                guard case .object(var fields)? = try? decoder.decode(JSONValue.self, from: Data(line)) else {
                     throw CorpusError(
                         path: path, line: lineNumber,
                         message: "not a JSON object; each line must be one object such as {\"id\": …, \"title\": …, \"body\": …}")

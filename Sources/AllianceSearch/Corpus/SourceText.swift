@@ -9,16 +9,17 @@ enum SourceText {
     ///
     /// - Throws: `CorpusError` naming the line and byte offset of the first invalid byte sequence.
     static func decode(_ data: Data, path: String) throws -> String {
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        if let offset = firstInvalidUTF8Offset(bytes) {
-            let line = bytes[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        let bytes = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let array = [UInt8](bytes)
+            let offset = firstInvalidUTF8Offset(array) ?? 0
+            let line = array[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
             throw CorpusError(
                 path: path, line: line,
                 message: "invalid UTF-8 at byte \(offset); re-save the file as UTF-8 (for example with `iconv -t UTF-8`)")
         }
-        let text = String(decoding: bytes, as: UTF8.self)
-        return text.contains("\r") ? text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : text
+        guard text.utf8.contains(0x0D) else { return text }
+        return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     }
 
     /// The byte offset of the first sequence that is not valid UTF-8, or `nil` when all of it is.

@@ -161,14 +161,14 @@ public enum Ingester {
             }
             let data: Data
             do {
-                data = try Data(contentsOf: URL(fileURLWithPath: file.path))
+                data = try Data(contentsOf: URL(fileURLWithPath: file.path), options: .mappedIfSafe)
             } catch {
                 report.errors.append(CorpusError(path: display, message: "cannot read: \(readFailure(error)); check its permissions"))
                 try saveManifestEntry(db, file: file, contentHash: nil, hasErrors: true)
                 continue
             }
             var hasher = ContentHasher()
-            hasher.combine(bytes: data)
+            data.withUnsafeBytes { hasher.combine(bytes: $0) }
             let fileHash = hasher.hexDigest
             if let old, !old.hasErrors, old.contentHash == fileHash {
                 report.unchanged += try documentCount(db, path: file.path)
@@ -184,7 +184,7 @@ public enum Ingester {
                 tick(filesDone: number)
                 document.path = file.path
                 let stored = try Row.fetchOne(
-                    db, sql: #"SELECT "path", "line", "content_hash" FROM "documents" WHERE "id" = ?"#,
+                    db.cachedStatement(sql: #"SELECT "path", "line", "content_hash" FROM "documents" WHERE "id" = ?"#),
                     arguments: [document.id])
                 guard let stored else {
                     try insert(document, into: db, at: timestamp)
