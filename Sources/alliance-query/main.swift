@@ -55,6 +55,7 @@ struct AllianceQuery: ParsableCommand {
             types: type.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } })
         let results: SearchResults
         do {
+            try SearchEngine.validate(query: request.query)
             let index = try SearchIndex.openRefreshing(
                 at: SearchIndex.resolvePath(option: index, environment: environment), refresh: !noRefresh,
                 notice: { standardError("alliance-query: \($0)\n") })

@@ -42,7 +42,23 @@ struct AllianceIngestCLITests {
         #expect(missing.status == 2)
         #expect(missing.stderr == "alliance-ingest: no-such-folder: no such file or folder\n")
 
-        try Data("not an index".utf8).write(to: folder.appendingPathComponent("index/alliance.sqlite"))
+        // A file that is not a database is never replaced, even by --rebuild.
+        let index = folder.appendingPathComponent("index/alliance.sqlite")
+        try Data("not an index".utf8).write(to: index)
+        for arguments in [[], ["--rebuild"]] {
+            let refused = try CLIRunner.run("alliance-ingest", arguments, in: folder)
+            #expect(refused.status == 3)
+            #expect(refused.stderr == "alliance-ingest: index/alliance.sqlite is not an Alliance Search index; point --index at another file (or delete this one, if it is a damaged index)\n")
+        }
+        #expect(try String(contentsOf: index, encoding: .utf8) == "not an index")
+
+        // A damaged index is reported, and replaced by --rebuild.
+        try FileManager.default.removeItem(at: index)
+        #expect(try CLIRunner.run("alliance-ingest", [], in: folder).status == 0)
+        let handle = try #require(FileHandle(forWritingAtPath: index.path))
+        try handle.seek(toOffset: 100)
+        handle.write(Data(repeating: 0xEE, count: 3900))
+        try handle.close()
         let corrupt = try CLIRunner.run("alliance-ingest", [], in: folder)
         #expect(corrupt.status == 3)
         #expect(corrupt.stderr.contains("is damaged"))

@@ -115,9 +115,14 @@ struct AllianceQueryCLITests {
         #expect(missing.stderr == "alliance-query: no index at index/alliance.sqlite; build one with `alliance-ingest PATH… --index index/alliance.sqlite`\n")
 
         try Data(repeating: 0x42, count: 8192).write(to: folder.appendingPathComponent("index/alliance.sqlite"))
-        let corrupt = try CLIRunner.run("alliance-query", ["x"], in: folder)
-        #expect(corrupt.status == 3)
-        #expect(corrupt.stderr.hasPrefix("alliance-query: the index index/alliance.sqlite is damaged (file is not a database); rebuild it with `alliance-ingest --rebuild --index index/alliance.sqlite`"))
+        let foreign = try CLIRunner.run("alliance-query", ["x"], in: folder)
+        #expect(foreign.status == 3)
+        #expect(foreign.stderr == "alliance-query: index/alliance.sqlite is not an Alliance Search index; point --index at another file (or delete this one, if it is a damaged index)\n")
+
+        // An empty query is a usage error before anything else, even with no index.
+        let empty = try CLIRunner.run("alliance-query", ["--index", "nowhere.sqlite", " "], in: folder)
+        #expect(empty.status == 2)
+        #expect(empty.stderr.hasPrefix("alliance-query: the query is empty"))
     }
 
     @Test func helpListsTheExitStatuses() throws {

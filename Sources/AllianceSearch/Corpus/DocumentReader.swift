@@ -9,7 +9,9 @@ public enum DocumentReader {
     /// Changes whenever the same file would be read into different documents (a new field, other Markdown
     /// stripping): an index whose documents were read by another version is rebuilt, since its manifest would
     /// otherwise keep every unchanged file as it was first read.
-    public static let version = 1
+    ///
+    /// 2: YAML 1.2 core typing in front matter, names kept as written; default ids start with the folder's name.
+    public static let version = 2
 
     /// What reading one file produced.
     public struct Reading: Sendable {
@@ -49,7 +51,7 @@ public enum DocumentReader {
 
     static func markdownDocument(_ text: String, path: String, defaultID: String) throws -> Document {
         let frontMatter = try FrontMatter(parsing: text, path: path)
-        var fields = frontMatter.fields.mapValues { JSONValue(yaml: $0) }
+        var fields = frontMatter.fields
         var body = MarkdownText.plainText(frontMatter.body)
         if fields["title"] == nil, let heading = firstHeading(frontMatter.body) {
             fields["title"] = .string(heading)
@@ -102,8 +104,8 @@ public enum DocumentReader {
                         path: path, line: lineNumber,
                         message: "not a JSON object; each line must be one object such as {\"id\": …, \"title\": …, \"body\": …}")
                 }
-                let body = (fields.removeValue(forKey: "body") ?? fields.removeValue(forKey: "text"))?.text ?? ""
-                guard fields["id"]?.text.map({ !$0.isEmpty }) == true else {
+                let body = try jsonBody(&fields, path: path, line: lineNumber)
+                guard fields["id"]?.text.map({ !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) == true else {
                     throw CorpusError(path: path, line: lineNumber, message: "missing \"id\": every JSONL record needs a stable id")
                 }
                 let document = try document(
@@ -123,6 +125,21 @@ public enum DocumentReader {
             }
         }
         return reading
+    }
+
+    /// The text of a record's `body` (or `text`) field, which must be a string when present.
+    private static func jsonBody(_ fields: inout [String: JSONValue], path: String, line: Int) throws -> String {
+        let body = fields.removeValue(forKey: "body")
+        let text = fields.removeValue(forKey: "text")
+        if body != nil && text != nil {
+            throw CorpusError(path: path, line: line, message: "both \"body\" and \"text\" are set; keep one of them")
+        }
+        switch body ?? text {
+        case nil, .null?: return ""
+        case .string(let value)?: return value
+        default:
+            throw CorpusError(path: path, line: line, message: "\"\(body != nil ? "body" : "text")\" must be a string")
+        }
     }
 
     // MARK: Fields

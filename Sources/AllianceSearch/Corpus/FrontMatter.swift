@@ -3,61 +3,108 @@ import Yams
 
 /// YAML front matter at the top of a Markdown file, between a `---` line and a closing `---` (or `...`) line.
 ///
-/// Line numbers in errors are the file's own: the opening `---` is line 1.
+/// Values are read with YAML 1.2 core rules, not YAML 1.1's: `no`, `yes`, `on` and `off` stay words, `010` is not
+/// octal. Fields that name things (`id`, `title`, `aliases`, `issues`, `country`, `languages`, `type`, `source`)
+/// are kept exactly as written, so `id: 010` is the id `"010"` and `country: NO` is Norway. Line numbers in errors
+/// are the file's own: the opening `---` is line 1.
 struct FrontMatter {
-    /// The parsed mapping; empty when the file has no front matter.
-    var fields: [String: Any]
-    /// The YAML source lines, to find the line a field is on.
-    var yamlLines: [Substring]
+    /// The fields; empty when the file has no front matter.
+    var fields: [String: JSONValue]
+    /// The file line each field is set on.
+    var lines: [String: Int]
     /// The text after the closing delimiter.
     var body: Substring
-    /// The file line the body starts on.
-    var bodyLine: Int
+
+    /// Fields whose values are names: always text, never numbers or booleans.
+    static let textFields: Set = ["id", "title", "type", "aliases", "issues", "country", "languages", "source"]
 
     /// Splits `text` into front matter and body, and parses the YAML.
     ///
     /// - Throws: `CorpusError` for an unclosed block, invalid YAML (with the line Yams reports), or YAML that is not
     ///   a mapping of field names to values.
     init(parsing text: String, path: String) throws {
+        fields = [:]
+        lines = [:]
         guard text.hasPrefix("---\n") || text == "---" else {
-            fields = [:]
-            yamlLines = []
             body = text[...]
-            bodyLine = 1
             return
         }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let close = lines.indices.dropFirst().first(where: { lines[$0] == "---" || lines[$0] == "..." }) else {
+        let fileLines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let close = fileLines.indices.dropFirst().first(where: { fileLines[$0] == "---" || fileLines[$0] == "..." }) else {
             throw CorpusError(
                 path: path, line: 1,
                 message: "front matter opened with '---' is never closed; add a '---' line after the last field")
         }
-        yamlLines = Array(lines[1..<close])
-        let yaml = yamlLines.joined(separator: "\n")
-        let bodyStart = lines[..<(close + 1)].reduce(0) { $0 + $1.utf8.count + 1 }
+        let yamlLines = Array(fileLines[1..<close])
+        let bodyStart = fileLines[..<(close + 1)].reduce(0) { $0 + $1.utf8.count + 1 }
         body = text.utf8.count > bodyStart ? text[text.utf8.index(text.startIndex, offsetBy: bodyStart)...] : ""
-        bodyLine = close + 2
-        let loaded: Any?
+
+        let root: Node?
         do {
-            loaded = try Yams.load(yaml: yaml)
+            root = try Yams.compose(yaml: yamlLines.joined(separator: "\n"))
         } catch let error as YamlError {
             throw Self.corpusError(error, path: path, yamlLines: yamlLines)
         }
-        switch loaded {
-        case nil:
-            fields = [:]
-        case let mapping as [String: Any]:
-            fields = mapping
-        case let mapping as [AnyHashable: Any]:
-            fields = Dictionary(mapping.map { ("\($0.key)", $0.value) }, uniquingKeysWith: { first, _ in first })
-        default:
+        guard let root else { return }
+        guard let mapping = root.mapping else {
             throw CorpusError(path: path, line: 2, message: "front matter must be a mapping of fields such as 'title: …'")
+        }
+        for (keyNode, valueNode) in mapping {
+            guard let key = keyNode.scalar?.string else { continue }
+            let line = (keyNode.mark?.line ?? 1) + 1
+            if let first = lines[key] {
+                throw CorpusError(path: path, line: line, message: "the field '\(key)' is set twice (first on line \(first))")
+            }
+            lines[key] = line
+            fields[key] = Self.value(of: valueNode, asText: Self.textFields.contains(key))
         }
     }
 
-    /// The file line on which `key` is set, for error messages; the opening delimiter's line when it is not found.
+    /// The file line on which `key` is set, for error messages; the opening delimiter's line when it is not set.
     func line(ofKey key: String) -> Int {
-        yamlLines.firstIndex { $0.hasPrefix("\(key):") }.map { $0 + 2 } ?? 1
+        lines[key] ?? 1
+    }
+
+    /// A YAML node as a JSON value, by YAML 1.2 core rules, or as text throughout when `asText`.
+    static func value(of node: Node, asText: Bool) -> JSONValue {
+        switch node {
+        case .scalar(let scalar):
+            if asText || scalar.style != .plain { return .string(scalar.string) }
+            return coreValue(scalar.string)
+        case .sequence(let sequence):
+            return .array(sequence.map { value(of: $0, asText: asText) })
+        case .mapping(let mapping):
+            var object: [String: JSONValue] = [:]
+            for (key, value) in mapping {
+                if let name = key.scalar?.string { object[name] = Self.value(of: value, asText: asText) }
+            }
+            return .object(object)
+        case .alias:
+            return .null
+        }
+    }
+
+    /// A plain scalar under the YAML 1.2 core schema: null, booleans, decimal integers and floats; all else is text,
+    /// including numbers written with a leading zero.
+    static func coreValue(_ text: String) -> JSONValue {
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE": return .bool(true)
+        case "false", "False", "FALSE": return .bool(false)
+        default: break
+        }
+        let unsigned = text.first == "-" || text.first == "+" ? text.dropFirst() : text[...]
+        // A leading zero marks a code (`0123`, a postcode), not a number: it stays text.
+        if unsigned.count > 1, unsigned.first == "0", unsigned.dropFirst().first?.isNumber == true { return .string(text) }
+        if !unsigned.isEmpty, unsigned.allSatisfy(\.isASCII), unsigned.allSatisfy(\.isNumber),
+            unsigned.first != "0" || unsigned.count == 1, let integer = Int(text)
+        {
+            return .int(integer)
+        }
+        let isFloat = !unsigned.isEmpty && unsigned.allSatisfy { $0.isASCII && ($0.isNumber || ".eE+-".contains($0)) }
+            && unsigned.first.map { $0.isNumber || $0 == "." } == true
+        if isFloat, let number = Double(text), number.isFinite { return .double(number) }
+        return .string(text)
     }
 
     private static func corpusError(_ error: YamlError, path: String, yamlLines: [Substring]) -> CorpusError {

@@ -13,36 +13,6 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Converts a value produced by Yams (native Swift scalars, arrays and dictionaries) into a `JSONValue`.
-    ///
-    /// Dates become ISO-8601 dates (YAML reads `2004-05-01` as a date); any other type is described as a string.
-    public init(yaml value: Any?) {
-        switch value {
-        case nil:
-            self = .null
-        case let value as Bool where type(of: value) == Bool.self:
-            self = .bool(value)
-        case let value as Int where type(of: value) == Int.self:
-            self = .int(value)
-        case let value as Double:
-            self = .double(value)
-        case let value as String:
-            self = .string(value)
-        case let value as Date:
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withFullDate]
-            self = .string(formatter.string(from: value))
-        case let value as [Any?]:
-            self = .array(value.map(JSONValue.init(yaml:)))
-        case let value as [String: Any?]:
-            self = .object(value.mapValues(JSONValue.init(yaml:)))
-        case let value as [AnyHashable: Any?]:
-            self = .object(Dictionary(value.map { ("\($0.key)", JSONValue(yaml: $0.value)) }, uniquingKeysWith: { a, _ in a }))
-        case let value?:
-            if value is NSNull { self = .null } else { self = .string("\(value)") }
-        }
-    }
-
     /// The value as display text: strings as they are, numbers printed, lists joined with ", ".
     public var text: String? {
         switch self {

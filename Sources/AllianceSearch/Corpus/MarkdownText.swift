@@ -123,7 +123,7 @@ public enum MarkdownText {
                     index += 1
                 }
             case "<":
-                if let close = chars[index...].firstIndex(of: ">"), close - index > 1 {
+                if let close = chars[index..<min(chars.count, index + maxSpan)].firstIndex(of: ">"), close - index > 1 {
                     let inner = String(chars[(index + 1)..<close])
                     if inner.contains("://") || inner.contains("@") {
                         out += inner
@@ -146,11 +146,15 @@ public enum MarkdownText {
         return out
     }
 
+    /// The longest tag, link text or link target looked for, in characters. Bounding the search keeps stripping
+    /// linear on lines of thousands of unmatched `[` or `<`.
+    static let maxSpan = 512
+
     /// `[text](url)`, `[text][ref]` or `[text]`: the link text and the index after the link.
     private static func link(in chars: [Character], at start: Int) -> ([Character], Int)? {
         var depth = 0
         var close: Int?
-        for i in start..<chars.count {
+        for i in start..<min(chars.count, start + maxSpan) {
             if chars[i] == "[" { depth += 1 }
             if chars[i] == "]" {
                 depth -= 1
@@ -160,12 +164,13 @@ public enum MarkdownText {
         guard let close else { return nil }
         let text = Array(chars[(start + 1)..<close])
         let next = close + 1
+        let window = next..<min(chars.count, next + maxSpan)
         if next < chars.count, chars[next] == "(" {
-            guard let end = chars[next...].firstIndex(of: ")") else { return nil }
+            guard let end = chars[window].firstIndex(of: ")") else { return nil }
             return (text, end + 1)
         }
         if next < chars.count, chars[next] == "[" {
-            guard let end = chars[next...].firstIndex(of: "]") else { return nil }
+            guard let end = chars[window].firstIndex(of: "]") else { return nil }
             return (text, end + 1)
         }
         return (text, next)

@@ -9,7 +9,7 @@ public enum IndexError: Error, Sendable, LocalizedError, Equatable {
     case missing(path: String)
     /// The file is not an SQLite database, or SQLite found it damaged.
     case corrupt(path: String, detail: String)
-    /// An SQLite database that is not an Alliance Search index.
+    /// A file that is not an Alliance Search index (another SQLite database, or no database at all): never replaced.
     case foreign(path: String)
     /// Built with another schema version or tokenizer: it must be rebuilt before this version can search it.
     case incompatible(path: String, reason: String)
@@ -29,7 +29,7 @@ public enum IndexError: Error, Sendable, LocalizedError, Equatable {
         case .corrupt(let path, let detail):
             "the index \(path) is damaged (\(detail)); rebuild it with `alliance-ingest --rebuild --index \(path)`"
         case .foreign(let path):
-            "\(path) is an SQLite database but not an Alliance Search index; point --index at another file"
+            "\(path) is not an Alliance Search index; point --index at another file (or delete this one, if it is a damaged index)"
         case .incompatible(let path, let reason):
             "the index \(path) must be rebuilt: \(reason); run `alliance-ingest --rebuild --index \(path)`"
         case .newerSchema(let path, let found, let supported):
@@ -47,6 +47,8 @@ public enum IndexError: Error, Sendable, LocalizedError, Equatable {
     static func translating(_ error: any Error, path: String) -> any Error {
         guard let error = error as? DatabaseError else { return error }
         switch error.resultCode {
+        case .SQLITE_ERROR where error.message?.hasPrefix("no such table") == true:
+            return IndexError.corrupt(path: path, detail: error.message ?? "a table is missing")
         case .SQLITE_NOTADB, .SQLITE_CORRUPT:
             return IndexError.corrupt(path: path, detail: error.message ?? "\(error.resultCode)")
         case .SQLITE_BUSY, .SQLITE_LOCKED:

@@ -11,7 +11,9 @@ import GRDB
 /// Related SQLite documentation: <https://www.sqlite.org/fts5.html#external_content_tables>
 public enum IndexSchema {
     /// Bumped when an index built by an older version cannot be migrated in place and must be rebuilt.
-    public static let version = 1
+    ///
+    /// 2: paths are stored relative to the index's folder, not absolute.
+    public static let version = 2
 
     /// The `PRAGMA application_id` stamped on every index ('ALLS'), to tell an index from any other SQLite file.
     public static let applicationID: Int32 = 0x414C_4C53

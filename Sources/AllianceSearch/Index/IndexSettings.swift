@@ -10,7 +10,7 @@ public struct IndexSettings: Sendable, Equatable {
     public var tokenizer: String
     /// The `DocumentReader.version` the stored documents were read with.
     public var readerVersion: Int
-    /// The folders and files ingested into this index, as absolute paths.
+    /// The folders and files ingested into this index, as stored: relative to the index's folder.
     public var roots: [String]
     public var createdAt: String
     public var updatedAt: String

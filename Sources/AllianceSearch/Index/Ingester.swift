@@ -38,12 +38,19 @@ public enum Ingester {
     public static func run(_ options: Options, progress: ((IngestProgress) -> Void)? = nil) throws -> IngestReport {
         let start = Date()
         let path = options.indexPath
+        let paths = IndexPaths(indexPath: path)
+        for root in options.roots where !FileManager.default.fileExists(atPath: root) {
+            throw CorpusError(path: root, message: "no such file or folder")
+        }
+
         var recorded: [String] = []
         var rebuildReason: String? = options.rebuild ? "--rebuild was asked for" : nil
-        if FileManager.default.fileExists(atPath: path) {
+        var previousIndex = false
+        if SearchIndex.exists(at: path) {
             do {
                 let settings = try SearchIndex.recordedSettings(at: path)
-                recorded = settings.roots.filter { FileManager.default.fileExists(atPath: $0) }
+                previousIndex = true
+                recorded = settings.roots.map(paths.absolute).filter { FileManager.default.fileExists(atPath: $0) }
                 if settings.schemaVersion > IndexSchema.version && !options.rebuild {
                     throw IndexError.newerSchema(path: path, found: settings.schemaVersion, supported: IndexSchema.version)
                 }
@@ -55,11 +62,8 @@ public enum Ingester {
             rebuildReason = "there was no index"
         }
 
-        // Named roots must exist. Recorded ones are used when none are named, and kept when this build rebuilds an
-        // index that an older one made; a recorded folder that has gone is skipped, not emptied.
-        for root in options.roots where !FileManager.default.fileExists(atPath: root) {
-            throw CorpusError(path: root, message: "no such file or folder")
-        }
+        // Recorded roots are used when none are named, and kept when this build rebuilds an index that an older
+        // one made; a recorded folder that has gone is skipped, not emptied.
         var roots = options.roots.map(CorpusScanner.absolutePath)
         if roots.isEmpty {
             roots = recorded.isEmpty ? [CorpusScanner.absolutePath(defaultCorpus)] : recorded
@@ -71,18 +75,19 @@ public enum Ingester {
 
         var report: IngestReport
         if let reason = rebuildReason {
-            report = try rebuild(at: path, roots: roots, scan: scan, progress: progress)
-            report.rebuildReason = reason
+            report = try rebuild(at: path, paths: paths, roots: roots, scan: scan, keepingFrom: previousIndex, progress: progress)
+            if report.documentCount > 0 || report.errors.isEmpty || previousIndex { report.rebuildReason = reason }
         } else {
             let index = try SearchIndex.openForWriting(at: path)
             report = try index.write { db in
-                var report = try ingest(scan, into: db, roots: roots, progress: progress)
+                var run = Run(db: db, paths: paths, scan: scan, roots: roots, progress: progress)
+                try run.ingest()
                 var settings = try IndexSettings.fetch(db) ?? .current(roots: [], now: now())
-                settings.roots = Array(Set(settings.roots + roots)).sorted()
+                settings.roots = Array(Set(settings.roots + roots.map(paths.stored))).sorted()
                 settings.updatedAt = now()
                 try settings.save(db)
-                report.documentCount = try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#) ?? 0
-                return report
+                run.report.documentCount = try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#) ?? 0
+                return run.report
             }
         }
         report.seconds = Date().timeIntervalSince(start)
@@ -90,20 +95,39 @@ public enum Ingester {
     }
 
     /// Builds a complete index in a new file beside `path`, then renames it over `path`.
+    ///
+    /// Files that cannot be read keep the documents the previous index had for them, so that a rebuild (asked for,
+    /// or forced by a new version) never loses what a broken file used to hold. A first build that could read no
+    /// document at all writes no index: there would be nothing in it, and it would hide `corpus/` from later runs.
     private static func rebuild(
-        at path: String, roots: [String], scan: CorpusScanner.Scan, progress: ((IngestProgress) -> Void)?
+        at path: String, paths: IndexPaths, roots: [String], scan: CorpusScanner.Scan, keepingFrom hasPrevious: Bool,
+        progress: ((IngestProgress) -> Void)?
     ) throws -> IngestReport {
+        removeAbandonedRebuilds(of: path)
         let temporary = "\(path).rebuild-\(ProcessInfo.processInfo.processIdentifier)"
         try? FileManager.default.removeItem(atPath: temporary)
         do {
+            let previous = hasPrevious ? try? SearchIndex.recordedSettings(at: path) : nil
             let index = try SearchIndex.openForWriting(at: temporary)
             let report = try index.write { db in
-                var report = try ingest(scan, into: db, roots: roots, progress: progress)
-                try IndexSettings.current(roots: roots, now: now()).save(db)
-                report.documentCount = try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#) ?? 0
-                return report
+                var run = Run(db: db, paths: paths, scan: scan, roots: roots, progress: progress)
+                try run.ingest()
+                if previous != nil, !run.failedPaths.isEmpty {
+                    try copyDocuments(of: run.failedPaths, from: path, paths: paths, into: db)
+                }
+                try IndexSettings.current(roots: roots.map(paths.stored), now: now()).save(db)
+                run.report.documentCount = try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#) ?? 0
+                return run.report
             }
             try index.queue.close()
+            if report.documentCount == 0 && !report.errors.isEmpty && !hasPrevious {
+                var unwritten = report
+                unwritten.errors.append(CorpusError(
+                    path: DisplayPath.relative(roots.joined(separator: ", ")),
+                    message: "no document could be read, so no index was written"))
+                for suffix in ["", "-journal"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
+                return unwritten
+            }
             // A leftover rollback journal belongs to the file being replaced; applied to the new one it would corrupt it.
             for suffix in ["-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             guard Foundation.rename(temporary, path) == 0 else {
@@ -117,203 +141,67 @@ public enum Ingester {
         }
     }
 
-    /// The manifest entry of one source file.
-    private struct ManifestEntry {
-        var size: Int64
-        var modifiedAt: Double
-        var contentHash: String?
-        var hasErrors: Bool
+    /// Copies the documents of `files` from the index at `path` into `db`, where `db` has none of their ids yet.
+    ///
+    /// `INSERT INTO "documents" (…) VALUES (…)` for each row of `SELECT … FROM "documents" WHERE "path" = ?`
+    private static func copyDocuments(of files: [String], from path: String, paths: IndexPaths, into db: Database) throws {
+        let columns = ["id", "type", "title", "aliases", "issues", "body", "path", "line", "metadata", "content_hash", "indexed_at"]
+        let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+        guard let old = try? SearchIndex.openForReading(at: path) else { return }
+        for file in files {
+            let rows = (try? old.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(list) FROM \"documents\" WHERE \"path\" = ?", arguments: [paths.stored(file)])
+            }) ?? []
+            for row in rows {
+                let taken = try Bool.fetchOne(db, sql: #"SELECT EXISTS (SELECT 1 FROM "documents" WHERE "id" = ?)"#, arguments: [row["id"]]) ?? false
+                if taken { continue }
+                try db.execute(
+                    sql: "INSERT INTO \"documents\" (\(list)) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
+                    arguments: StatementArguments(columns.map { row[$0] as DatabaseValue }))
+            }
+        }
     }
 
-    /// Brings the documents of `roots` in `db` in line with `scan`. Runs inside the caller's transaction.
-    private static func ingest(
-        _ scan: CorpusScanner.Scan, into db: Database, roots: [String], progress: ((IngestProgress) -> Void)?
-    ) throws -> IngestReport {
-        var report = IngestReport()
-        report.errors = scan.errors
-        let timestamp = now()
-        let manifest = try manifestEntries(db, under: roots)
-        let scanned = Set(scan.files.map(\.path))
-
-        // Files that are gone take their documents with them.
-        for path in manifest.keys.sorted() where !scanned.contains(path) {
-            try db.execute(sql: #"DELETE FROM "documents" WHERE "path" = ?"#, arguments: [path])
-            report.removed += db.changesCount
-            try db.execute(sql: #"DELETE FROM "sources" WHERE "path" = ?"#, arguments: [path])
+    /// Removes the files of rebuilds whose process is gone (killed before it could clean up).
+    private static func removeAbandonedRebuilds(of path: String) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let prefix = url.lastPathComponent + ".rebuild-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(prefix) {
+            let pidText = name.dropFirst(prefix.count).prefix { $0.isNumber }
+            guard let pid = Int32(pidText), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(atPath: folder + "/" + name)
         }
-
-        // Progress is reported at most four times a second, between files and between a large file's documents.
-        var lastProgress = Date()
-        func tick(filesDone: Int) {
-            guard let progress, Date().timeIntervalSince(lastProgress) > 0.25 else { return }
-            lastProgress = Date()
-            progress(IngestProgress(
-                filesDone: filesDone, filesTotal: scan.files.count,
-                documentsDone: report.added + report.updated + report.unchanged))
-        }
-        for (number, file) in scan.files.enumerated() {
-            tick(filesDone: number)
-            let display = DisplayPath.relative(file.path)
-            let old = manifest[file.path]
-            if let old, !old.hasErrors, old.size == file.size, old.modifiedAt == file.modifiedAt {
-                report.unchanged += try documentCount(db, path: file.path)
-                continue
-            }
-            let data: Data
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: file.path), options: .mappedIfSafe)
-            } catch {
-                report.errors.append(CorpusError(path: display, message: "cannot read: \(readFailure(error)); check its permissions"))
-                try saveManifestEntry(db, file: file, contentHash: nil, hasErrors: true)
-                continue
-            }
-            var hasher = ContentHasher()
-            data.withUnsafeBytes { hasher.combine(bytes: $0) }
-            let fileHash = hasher.hexDigest
-            if let old, !old.hasErrors, old.contentHash == fileHash {
-                report.unchanged += try documentCount(db, path: file.path)
-                try saveManifestEntry(db, file: file, contentHash: fileHash, hasErrors: false)
-                continue
-            }
-
-            let reading = DocumentReader.read(data, path: display, format: file.format, defaultID: file.defaultID)
-            var errors = reading.errors
-            let previousIDs = Set(try String.fetchAll(db, sql: #"SELECT "id" FROM "documents" WHERE "path" = ?"#, arguments: [file.path]))
-            var currentIDs = Set<String>()
-            for var document in reading.documents {
-                tick(filesDone: number)
-                document.path = file.path
-                let stored = try Row.fetchOne(
-                    db.cachedStatement(sql: #"SELECT "path", "line", "content_hash" FROM "documents" WHERE "id" = ?"#),
-                    arguments: [document.id])
-                guard let stored else {
-                    try insert(document, into: db, at: timestamp)
-                    currentIDs.insert(document.id)
-                    report.added += 1
-                    continue
-                }
-                let storedPath: String = stored["path"]
-                let storedLine: Int = stored["line"]
-                guard storedPath == file.path else {
-                    errors.append(CorpusError(
-                        path: display, line: document.line,
-                        message: "duplicate id \"\(document.id)\": \(DisplayPath.relative(storedPath)):\(storedLine) already uses it; give one of them another id"))
-                    continue
-                }
-                currentIDs.insert(document.id)
-                if stored["content_hash"] == document.contentHash && storedLine == document.line {
-                    report.unchanged += 1
-                } else {
-                    try update(document, in: db, at: timestamp)
-                    report.updated += 1
-                }
-            }
-            // Documents that left a file are removed, unless the file has errors: then what it had is kept.
-            if errors.isEmpty {
-                for id in previousIDs.subtracting(currentIDs).sorted() {
-                    try db.execute(sql: #"DELETE FROM "documents" WHERE "id" = ?"#, arguments: [id])
-                    report.removed += db.changesCount
-                }
-            }
-            report.errors += errors
-            try saveManifestEntry(db, file: file, contentHash: errors.isEmpty ? fileHash : nil, hasErrors: !errors.isEmpty)
-        }
-        progress?(IngestProgress(filesDone: scan.files.count, filesTotal: scan.files.count, documentsDone: report.added + report.updated + report.unchanged))
-        return report
     }
 
     /// Tells whether the files under the index's roots differ from its manifest, by size, date and presence.
     ///
-    /// It reads no file contents, so it is cheap enough to run before every query. A root that no longer exists is
-    /// not counted as deleted: a moved or unmounted folder must not empty the index.
+    /// It reads no file contents, so it is cheap enough to run before every query. A root that no longer exists, or
+    /// that lists no file although the index has files from it (an unmounted drive), is not counted as deleted.
     ///
     /// - Returns: A description of the change, or `nil` when the index is up to date.
     public static func staleness(of index: SearchIndex) throws -> String? {
+        let paths = IndexPaths(indexPath: index.path)
         let settings = try index.settings()
-        let roots = settings.roots.filter { FileManager.default.fileExists(atPath: $0) }
+        let roots = settings.roots.map(paths.absolute).filter { FileManager.default.fileExists(atPath: $0) }
         guard !roots.isEmpty else { return nil }
-        let manifest = try index.read { db in try manifestEntries(db, under: roots) }
+        let manifest = try index.read { db in try Manifest.entries(db, paths: paths, under: roots) }
         let scan = try CorpusScanner.scan(roots: roots)
+        let emptyRoots = roots.filter { root in !scan.files.contains { IndexPaths.isPath($0.path, under: root) } }
         var added = 0, changed = 0
         for file in scan.files {
             guard let entry = manifest[file.path] else { added += 1; continue }
             if entry.size != file.size || entry.modifiedAt != file.modifiedAt { changed += 1 }
         }
-        let removed = Set(manifest.keys).subtracting(scan.files.map(\.path)).count
+        let scanned = Set(scan.files.map(\.path))
+        let removed = manifest.keys.filter { path in
+            !scanned.contains(path) && !emptyRoots.contains { IndexPaths.isPath(path, under: $0) }
+        }.count
         guard added + changed + removed > 0 else { return nil }
         return "\(added) new, \(changed) changed and \(removed) deleted file(s)"
     }
 
-    // MARK: SQL
-
-    /// The manifest entries whose path is one of `roots` or lies under one of them.
-    private static func manifestEntries(_ db: Database, under roots: [String]) throws -> [String: ManifestEntry] {
-        var entries: [String: ManifestEntry] = [:]
-        let prefixes = roots.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
-        let rows = try Row.fetchCursor(
-            db, sql: #"SELECT "path", "size", "modified_at", "content_hash", "has_errors" FROM "sources""#)
-        while let row = try rows.next() {
-            let path: String = row["path"]
-            guard roots.contains(path) || prefixes.contains(where: { path.hasPrefix($0) }) else { continue }
-            entries[path] = ManifestEntry(
-                size: row["size"], modifiedAt: row["modified_at"], contentHash: row["content_hash"],
-                hasErrors: row["has_errors"])
-        }
-        return entries
-    }
-
-    private static func documentCount(_ db: Database, path: String) throws -> Int {
-        try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents" WHERE "path" = ?"#, arguments: [path]) ?? 0
-    }
-
-    private static func saveManifestEntry(_ db: Database, file: SourceFile, contentHash: String?, hasErrors: Bool) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO "sources" ("path", "size", "modified_at", "content_hash", "has_errors") VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT ("path") DO UPDATE SET "size" = excluded."size", "modified_at" = excluded."modified_at",
-                    "content_hash" = excluded."content_hash", "has_errors" = excluded."has_errors"
-                """,
-            arguments: [file.path, file.size, file.modifiedAt, contentHash, hasErrors])
-    }
-
-    /// The stored form of a document's columns, in the order of the INSERT and UPDATE statements.
-    private static func columnValues(_ document: Document, at timestamp: String) -> StatementArguments {
-        [
-            document.type, document.title, document.aliases.joined(separator: "\n"),
-            document.issues.joined(separator: "\n"), document.body, document.path, document.line,
-            document.metadataJSON, document.contentHash, timestamp, document.id,
-        ]
-    }
-
-    private static func insert(_ document: Document, into db: Database, at timestamp: String) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO "documents" ("type", "title", "aliases", "issues", "body", "path", "line", "metadata",
-                    "content_hash", "indexed_at", "id")
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: columnValues(document, at: timestamp))
-    }
-
-    private static func update(_ document: Document, in db: Database, at timestamp: String) throws {
-        try db.cachedStatement(
-            sql: """
-                UPDATE "documents" SET "type" = ?, "title" = ?, "aliases" = ?, "issues" = ?, "body" = ?, "path" = ?,
-                    "line" = ?, "metadata" = ?, "content_hash" = ?, "indexed_at" = ?
-                WHERE "id" = ?
-                """
-        ).execute(arguments: columnValues(document, at: timestamp))
-    }
-
-    private static func readFailure(_ error: any Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let code = underlying?.code, underlying?.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(code)))
-        }
-        return (error as NSError).localizedDescription
-    }
-
-    private static func now() -> String {
+    static func now() -> String {
         ISO8601DateFormatter().string(from: Date())
     }
 }

@@ -50,7 +50,8 @@ public final class SearchIndex: Sendable {
     /// It is opened read-write when the file allows it, so that SQLite can roll back the journal of an ingest that
     /// was killed halfway, and read-only otherwise (an index on read-only media).
     private static func openReadOnly(at path: String) throws -> SearchIndex {
-        guard FileManager.default.fileExists(atPath: path) else { throw IndexError.missing(path: path) }
+        guard exists(at: path) else { throw IndexError.missing(path: path) }
+        try checkHeader(at: path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.readonly = !FileManager.default.isWritableFile(atPath: path)
@@ -62,8 +63,22 @@ public final class SearchIndex: Sendable {
         }
     }
 
+    /// Whether there is an index file at `path`: an empty file counts as none (SQLite would treat it as new).
+    public static func exists(at path: String) -> Bool {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0 > 0
+    }
+
+    /// Refuses a file that is not an SQLite database at all: it is someone's document, and must never be replaced.
+    private static func checkHeader(at path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        if header != Data("SQLite format 3\u{0}".utf8) { throw IndexError.foreign(path: path) }
+    }
+
     /// Opens an index for writing, creating the file and its schema when it does not exist yet.
     static func openForWriting(at path: String) throws -> SearchIndex {
+        if exists(at: path) { try checkHeader(at: path) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         do {

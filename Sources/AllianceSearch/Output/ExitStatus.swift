@@ -1,6 +1,7 @@
 /// The exit statuses of both tools: part of the contract scripts rely on, listed in `--help` and the README.
 public enum ExitStatus: Int32, Sendable, CaseIterable {
-    /// `alliance-query`: at least one hit. `alliance-ingest`: every file was indexed.
+    /// `alliance-query`: the query matched at least one document (even when `--offset` or `--limit 0` leaves none
+    /// to print). `alliance-ingest`: every file was indexed.
     case success = 0
     /// `alliance-query`: no hits. `alliance-ingest`: some files or records failed; the others were indexed.
     case partial = 1
@@ -20,7 +21,7 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// The table shown in `--help`.
     public static let helpText = """
         Exit status:
-          0  success (alliance-query: at least one hit)
+          0  success (alliance-query: the query matched at least one document)
           1  alliance-query: no hits; alliance-ingest: some files failed, the rest were indexed
           2  usage error: bad option or value, empty query, missing folder
           3  index error: missing, damaged, locked, other version, or not writable (disk full)

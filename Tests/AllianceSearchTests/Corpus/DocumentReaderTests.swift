@@ -95,6 +95,45 @@ struct DocumentReaderTests {
         #expect(error?.message.contains(message) == true, "\(String(describing: error))")
     }
 
+    /// YAML 1.2 core typing: names stay as written, `no` is not `false`, `010` is not octal.
+    @Test func frontMatterKeepsNamesAsWritten() throws {
+        let document = try #require(read("""
+            ---
+            id: 010
+            title: yes
+            country: NO
+            languages: [no, en]
+            year: 2004
+            ratio: 1.5
+            draft: false
+            code: 0123
+            note: ~
+            ---
+            Body
+            """).documents.first)
+        #expect(document.id == "010")
+        #expect(document.title == "yes")
+        #expect(document.metadata["country"] == .string("NO"))
+        #expect(document.metadata["languages"] == .array([.string("no"), .string("en")]))
+        #expect(document.metadata["year"] == .int(2004))
+        #expect(document.metadata["ratio"] == .double(1.5))
+        #expect(document.metadata["draft"] == .bool(false))
+        #expect(document.metadata["code"] == .string("0123"))
+        #expect(document.metadata["note"] == .null)
+    }
+
+    @Test(arguments: [
+        (#"{"id": "  ", "title": "Blank id"}"#, #"missing "id": every JSONL record needs a stable id"#),
+        (#"{"id": "x", "title": "T", "body": {"nested": 1}}"#, #""body" must be a string"#),
+        (#"{"id": "x", "title": "T", "body": "", "text": "other"}"#, #"both "body" and "text" are set; keep one of them"#),
+        (#"{"id": "x", "title": "   "}"#, "missing title: add a 'title' field"),
+    ])
+    func badJSONLRecordsAreRefused(line: String, message: String) {
+        let reading = read(line, format: .jsonLines, path: "x.jsonl")
+        #expect(reading.documents.isEmpty)
+        #expect(reading.errors.first?.message == message)
+    }
+
     @Test func invalidUTF8NamesTheLineAndByte() {
         var data = Data("---\ntitle: Ok\n---\nline four\nbad: ".utf8)
         data.append(contentsOf: [0xC3, 0x28])

@@ -32,6 +32,12 @@ struct MarkdownTextTests {
         #expect(MarkdownText.plainText(Substring(markdown)) == expected, "stripping \(markdown.debugDescription)")
     }
 
+    @Test(arguments: ["[", "<", "[x](", "<a "])
+    func longLinesOfUnclosedSyntaxAreKeptAsText(unit: String) {
+        let line = String(repeating: unit, count: 5_000)
+        #expect(MarkdownText.plainText(Substring(line)).count == line.count)
+    }
+
     @Test func multiLineCommentIsDropped() {
         let text = "Keep\n<!-- start\nhidden\nend -->\nAlso kept"
         #expect(MarkdownText.plainText(Substring(text)) == "Keep\n\nAlso kept")

@@ -49,7 +49,7 @@ struct IngesterTests {
         #expect((report.added, report.updated, report.unchanged, report.removed, report.failed) == (5, 0, 0, 0, 0))
         #expect(report.documentCount == 5)
         #expect(report.rebuildReason == "there was no index")
-        #expect(try space.ids("notes") == ["notes"])
+        #expect(try space.ids("notes") == ["corpus/notes"])
 
         report = try space.ingest()
         #expect((report.added, report.updated, report.unchanged, report.removed) == (0, 0, 5, 0))
@@ -110,7 +110,7 @@ struct IngesterTests {
         let report = try space.ingest()
         #expect(report.failed == 1)
         #expect(report.errors.first?.description.hasSuffix("notes.txt:2: invalid UTF-8 at byte 21; re-save the file as UTF-8 (for example with `iconv -t UTF-8`)") == true)
-        #expect(try space.ids("returnee") == ["notes"])
+        #expect(try space.ids("returnee") == ["corpus/notes"])
     }
 
     @Test func aDuplicateIDIsAnErrorNamingBothFiles() throws {
@@ -186,10 +186,19 @@ struct IngesterTests {
         #expect(try space.ingest().rebuildReason == "its documents were read by reader version 0 and this build's reader is version \(DocumentReader.version)")
     }
 
-    @Test func aCorruptIndexIsReportedAndReplacedOnlyByARebuild() throws {
+    /// Damages an index the way a bad disk would: the SQLite header survives, the schema page does not.
+    static func damage(_ path: String) throws {
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seek(toOffset: 100)
+        handle.write(Data(repeating: 0xEE, count: 3900))
+        try handle.close()
+    }
+
+    @Test func aDamagedIndexIsReportedAndReplacedOnlyByARebuild() throws {
         let space = try Workspace(starting)
         defer { space.remove() }
-        try Fixtures.write(Data(repeating: 0x41, count: 4096), to: URL(fileURLWithPath: space.indexPath))
+        _ = try space.ingest()
+        try Self.damage(space.indexPath)
         #expect {
             try space.ingest()
         } throws: { error in
@@ -197,6 +206,26 @@ struct IngesterTests {
             return path == space.indexPath
         }
         #expect(try space.ingest(rebuild: true).added == 5)
+        #expect(try space.ids("alpha") == ["a"])
+    }
+
+    @Test func aFileThatIsNotADatabaseIsNeverReplaced() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        let notes = Data("my notes, typed by hand\n".utf8)
+        try Fixtures.write(notes, to: URL(fileURLWithPath: space.indexPath))
+        #expect(throws: IndexError.foreign(path: space.indexPath)) { try space.ingest() }
+        #expect(throws: IndexError.foreign(path: space.indexPath)) { try space.ingest(rebuild: true) }
+        #expect(throws: IndexError.foreign(path: space.indexPath)) { try SearchIndex.openForReading(at: space.indexPath) }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: space.indexPath)) == notes)
+    }
+
+    @Test func anEmptyIndexFileIsANewIndex() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        try Fixtures.write(Data(), to: URL(fileURLWithPath: space.indexPath))
+        #expect(throws: IndexError.missing(path: space.indexPath)) { try SearchIndex.openForReading(at: space.indexPath) }
+        #expect(try space.ingest().added == 5)
     }
 
     @Test func anotherSQLiteDatabaseIsNeverOverwritten() throws {
@@ -219,6 +248,115 @@ struct IngesterTests {
         try space.write("orgs/new.md", Fixtures.markdown(id: "new", title: "New", body: "New."))
         try FileManager.default.removeItem(at: space.corpus.appendingPathComponent("notes.txt"))
         #expect(try Ingester.staleness(of: index) == "1 new, 0 changed and 1 deleted file(s)")
+    }
+
+    @Test func twoFilesSwappingTheirIDsIsNotADuplicate() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        _ = try space.ingest()
+        try space.write("orgs/a.md", Fixtures.markdown(id: "b", title: "Alpha collective", body: "Domestic workers organising."))
+        try space.write("orgs/b.md", Fixtures.markdown(id: "a", title: "Beta network", body: "Sex workers against police violence."))
+        let report = try space.ingest()
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        #expect((report.updated, report.removed) == (2, 0))
+        #expect(try space.ids("alpha") == ["b"])
+        #expect(try space.ids("beta") == ["a"])
+    }
+
+    @Test func anIDMovingToAFileThatSortsEarlierIsNotADuplicate() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        _ = try space.ingest()
+        try space.write("orgs/0-new.md", Fixtures.markdown(id: "b", title: "Beta network, new edition", body: "Rewritten."))
+        try space.write("orgs/b.md", Fixtures.markdown(id: "b-2019", title: "Beta network 2019", body: "Archived."))
+        let report = try space.ingest()
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        #expect((report.added, report.updated) == (1, 1))
+        #expect(try space.ids("edition") == ["b"])
+        #expect(try space.ids("archived") == ["b-2019"])
+    }
+
+    @Test func anIndexMovedWithItsCorpusKeepsWorking() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        _ = try space.ingest()
+        let moved = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: moved) }
+        let target = moved.appendingPathComponent("bundle")
+        try FileManager.default.moveItem(at: space.folder, to: target)
+        let indexPath = target.appendingPathComponent("index/test.sqlite").path
+        let index = try SearchIndex.openForReading(at: indexPath)
+        #expect(try Ingester.staleness(of: index) == nil)
+        let hit = try #require(try SearchEngine(index: index).search(SearchRequest(query: "alpha")).hits.first)
+        #expect(hit.path == target.appendingPathComponent("corpus/orgs/a.md").path)
+
+        try Fixtures.write(["orgs/a.md": Fixtures.markdown(id: "a", title: "Alpha collective", body: "Moved and edited.")], under: target.appendingPathComponent("corpus"))
+        #expect(try Ingester.staleness(of: index) == "0 new, 1 changed and 0 deleted file(s)")
+        let report = try Ingester.run(.init(roots: [], indexPath: indexPath))
+        #expect((report.updated, report.unchanged, report.failed) == (1, 4, 0))
+    }
+
+    @Test func aRootThatBecameALinkIsFollowedAndAnEmptyRootEmptiesNothing() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        _ = try space.ingest()
+        let elsewhere = space.folder.appendingPathComponent("elsewhere")
+        try FileManager.default.moveItem(at: space.corpus, to: elsewhere)
+        try FileManager.default.createSymbolicLink(at: space.corpus, withDestinationURL: elsewhere)
+        let index = try SearchIndex.openForReading(at: space.indexPath)
+        #expect(try Ingester.staleness(of: index) == nil)
+        #expect(try space.ingest().unchanged == 5)
+
+        // An emptied folder (an unmounted drive) removes nothing, and says so.
+        try FileManager.default.removeItem(at: space.corpus)
+        try FileManager.default.createDirectory(at: space.corpus, withIntermediateDirectories: true)
+        #expect(try Ingester.staleness(of: index) == nil)
+        let report = try space.ingest()
+        #expect((report.removed, report.documentCount) == (0, 5))
+        #expect(report.errors.map(\.message) == ["no documents found here any more, so none were removed from the index; if the files were deleted on purpose, run `alliance-ingest --rebuild`"])
+    }
+
+    @Test func aLinkedFileIsReadThroughItsLink() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        let real = space.folder.appendingPathComponent("real/linked.txt")
+        try Fixtures.write(Data("Linked notes\nFirst version.".utf8), to: real)
+        try FileManager.default.createSymbolicLink(at: space.corpus.appendingPathComponent("linked.txt"), withDestinationURL: real)
+        #expect(try space.ingest().added == 6)
+        try Fixtures.write(Data("Linked notes\nSecond version, longer.".utf8), to: real)
+        #expect(try space.ingest().updated == 1)
+        #expect(try space.ids("second") == ["corpus/linked"])
+    }
+
+    @Test func aRebuildKeepsWhatABrokenFileHeld() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        _ = try space.ingest()
+        try space.write("orgs/a.md", "---\nid: a\ntitle: [broken\n---\n")
+        let report = try space.ingest(rebuild: true)
+        #expect((report.added, report.failed, report.documentCount) == (4, 1, 5))
+        #expect(try space.ids("alpha") == ["a"])
+    }
+
+    @Test func aFirstBuildThatReadsNothingWritesNoIndex() throws {
+        let space = try Workspace(["broken.md": "---\ntitle: [broken\n---\n"])
+        defer { space.remove() }
+        let report = try space.ingest()
+        #expect(report.documentCount == 0)
+        #expect(report.rebuildReason == nil)
+        #expect(report.errors.last?.message == "no document could be read, so no index was written")
+        #expect(!FileManager.default.fileExists(atPath: space.indexPath))
+    }
+
+    @Test func filesOfAKilledRebuildAreRemovedByTheNextOne() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        _ = try space.ingest()
+        // No process has this id: pids are below 2^22 on Linux.
+        let abandoned = space.indexPath + ".rebuild-99999999"
+        try Fixtures.write(Data("partial".utf8), to: URL(fileURLWithPath: abandoned))
+        _ = try space.ingest(rebuild: true)
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
     }
 
     @Test func theBundledCorpusIngestsWithoutErrors() throws {

@@ -13,6 +13,8 @@ struct TokenizerSettingsTests {
         // Devanagari and Bengali words stay whole: their vowel signs are part of the word.
         ("महिला अधिकार", ["महिला", "अधिकार"]),
         ("শক্তি যৌনকর্মী অধিকার", ["শক্তি", "যৌনকর্মী", "অধিকার"]),
+        // A zero-width joiner inside a Bengali word does not split it.
+        ("র\u{200D}্যালি", ["র\u{200D}্যালি"]),
         // Accents are removed, so typing without them matches.
         ("Trabajadoras Domésticas", ["trabajadora", "domestica"]),
         // English is stemmed.
@@ -25,7 +27,7 @@ struct TokenizerSettingsTests {
     }
 
     @Test func recordedValueIsTheTokenizeArgument() {
-        #expect(TokenizerSettings.recordedValue == "porter unicode61 remove_diacritics 2 categories 'L* N* Co M*'")
+        #expect(TokenizerSettings.recordedValue == "porter unicode61 remove_diacritics 2 categories 'L* N* Co M*' tokenchars U+200CU+200D")
     }
 
     @Test func aNepaliWordMatchesWholeAndNotByItsConsonants() throws {
