@@ -8,10 +8,6 @@ public struct SourceFile: Sendable, Hashable {
     public var size: Int64
     /// Seconds since 1970 of the last modification.
     public var modifiedAt: Double
-    /// The id a Markdown or text document gets when it does not set one: the name of the folder it was found in and
-    /// its path under it, without the extension (`corpus/organisations/shakti-samuha`). Ingest keeps the id a file
-    /// already has in the index, so naming the folder another way later does not change it.
-    public var defaultID: String
 }
 
 /// Finds the document files under the folders and files a user names.
@@ -24,6 +20,8 @@ public enum CorpusScanner {
         public var files: [SourceFile] = []
         /// Folders or files that could not be listed or are not documents.
         public var errors: [CorpusError] = []
+        /// Folders (absolute paths) that could not be listed: what the index holds from them must be kept.
+        public var unlisted: [String] = []
     }
 
     /// The absolute, standardised form of a path given on the command line.
@@ -58,20 +56,18 @@ public enum CorpusScanner {
                     scan.errors.append(CorpusError(path: root, message: "not a document: use .md, .txt or .jsonl files"))
                     continue
                 }
-                let folderName = URL(fileURLWithPath: rootPath).deletingLastPathComponent().lastPathComponent
-                let id = folderName + "/" + (rootName as NSString).deletingPathExtension
-                add(sourceFile(path: rootPath, target: resolved.path, format: format, defaultID: id, errors: &scan.errors))
+                add(sourceFile(path: rootPath, target: resolved.path, format: format, errors: &scan.errors))
                 continue
             }
             let keys: [URLResourceKey] = [.isRegularFileKey, .isSymbolicLinkKey]
-            var listingErrors: [CorpusError] = []
+            var unlisted: [String] = []
+            let resolvedPrefix = resolved.path.hasSuffix("/") ? resolved.path : resolved.path + "/"
             let enumerator = manager.enumerator(
                 at: resolved, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles],
-                errorHandler: { url, error in
-                    listingErrors.append(CorpusError(path: url.path, message: "cannot list: \(error.localizedDescription)"))
+                errorHandler: { url, _ in
+                    unlisted.append(url.standardizedFileURL.path)
                     return true
                 })
-            let resolvedPrefix = resolved.path.hasSuffix("/") ? resolved.path : resolved.path + "/"
             while let url = enumerator?.nextObject() as? URL {
                 guard let format = DocumentFormat(fileName: url.lastPathComponent) else { continue }
                 let found = url.standardizedFileURL.path
@@ -88,10 +84,17 @@ public enum CorpusScanner {
                 } else if values?.isRegularFile != true {
                     continue
                 }
-                let id = rootName + "/" + (relative as NSString).deletingPathExtension
-                add(sourceFile(path: rootPath + "/" + relative, target: target, format: format, defaultID: id, errors: &scan.errors))
+                add(sourceFile(path: rootPath + "/" + relative, target: target, format: format, errors: &scan.errors))
             }
-            scan.errors += listingErrors
+            for folder in unlisted {
+                // Report and remember the folder under the root as it was named, like the files.
+                let named = folder.hasPrefix(resolvedPrefix) ? rootPath + "/" + folder.dropFirst(resolvedPrefix.count) : rootPath
+                let reason = access(folder, R_OK | X_OK) == 0 ? "it could not be read" : String(cString: strerror(errno))
+                scan.errors.append(CorpusError(
+                    path: DisplayPath.relative(named),
+                    message: "cannot list this folder (\(reason)); what the index holds from it is kept"))
+                scan.unlisted.append(named)
+            }
         }
         scan.files.sort { $0.path < $1.path }
         return scan
@@ -99,7 +102,7 @@ public enum CorpusScanner {
 
     /// A file found at `path`, whose size and date are those of `target` (itself, or where a link points).
     private static func sourceFile(
-        path: String, target: String, format: DocumentFormat, defaultID: String, errors: inout [CorpusError]
+        path: String, target: String, format: DocumentFormat, errors: inout [CorpusError]
     ) -> SourceFile? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: target) else {
             errors.append(CorpusError(path: DisplayPath.relative(path), message: "cannot read the file's size and date"))
@@ -107,6 +110,6 @@ public enum CorpusScanner {
         }
         let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
         let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        return SourceFile(path: path, format: format, size: size, modifiedAt: modified, defaultID: defaultID)
+        return SourceFile(path: path, format: format, size: size, modifiedAt: modified)
     }
 }

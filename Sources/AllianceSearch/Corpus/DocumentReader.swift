@@ -10,8 +10,9 @@ public enum DocumentReader {
     /// stripping): an index whose documents were read by another version is rebuilt, since its manifest would
     /// otherwise keep every unchanged file as it was first read.
     ///
-    /// 2: YAML 1.2 core typing in front matter, names kept as written; default ids start with the folder's name.
-    public static let version = 2
+    /// 2: YAML 1.2 core typing in front matter, names kept as written.
+    /// 3: default ids are paths under the project folder (`IndexPaths.defaultID(for:)`).
+    public static let version = 3
 
     /// What reading one file produced.
     public struct Reading: Sendable {
@@ -25,8 +26,7 @@ public enum DocumentReader {
     ///   - data: The file's bytes.
     ///   - path: The path shown to users and stored in the index.
     ///   - format: How to read it.
-    ///   - defaultID: The id of a Markdown or text document that does not set one: its path under the folder it was
-    ///     found in, without the extension.
+    ///   - defaultID: The id of a Markdown or text document that does not set one.
     public static func read(_ data: Data, path: String, format: DocumentFormat, defaultID: String) -> Reading {
         var reading = Reading()
         do {

@@ -69,7 +69,9 @@ struct FrontMatter {
     static func value(of node: Node, asText: Bool) -> JSONValue {
         switch node {
         case .scalar(let scalar):
-            if asText || scalar.style != .plain { return .string(scalar.string) }
+            // Quoted, or tagged `!!str`: text as written. Yams resolves plain scalars by YAML 1.1 rules, which
+            // only ever turn text into other types, so a plain scalar it reads as a string is one.
+            if asText || scalar.style != .plain || scalar.tag.description == Tag.Name.str.rawValue { return .string(scalar.string) }
             return coreValue(scalar.string)
         case .sequence(let sequence):
             return .array(sequence.map { value(of: $0, asText: asText) })
@@ -96,10 +98,9 @@ struct FrontMatter {
         let unsigned = text.first == "-" || text.first == "+" ? text.dropFirst() : text[...]
         // A leading zero marks a code (`0123`, a postcode), not a number: it stays text.
         if unsigned.count > 1, unsigned.first == "0", unsigned.dropFirst().first?.isNumber == true { return .string(text) }
-        if !unsigned.isEmpty, unsigned.allSatisfy(\.isASCII), unsigned.allSatisfy(\.isNumber),
-            unsigned.first != "0" || unsigned.count == 1, let integer = Int(text)
-        {
-            return .int(integer)
+        if !unsigned.isEmpty, unsigned.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            // An integer too large for 64 bits (an identifier, a phone number) stays text rather than losing digits.
+            return Int(text).map(JSONValue.int) ?? .string(text)
         }
         let isFloat = !unsigned.isEmpty && unsigned.allSatisfy { $0.isASCII && ($0.isNumber || ".eE+-".contains($0)) }
             && unsigned.first.map { $0.isNumber || $0 == "." } == true

@@ -37,28 +37,48 @@ public enum IndexError: Error, Sendable, LocalizedError, Equatable {
         case .locked(let path):
             "the index \(path) is locked by another process; wait for it to finish and try again"
         case .diskFull(let path):
-            "the disk is full while writing \(path); the previous index is unchanged. Free some space and run the ingest again"
+            "the disk is full while writing \(path); nothing was changed. Free some space and run the ingest again"
         case .io(let path, let detail):
             "cannot use the index \(path): \(detail)"
         }
     }
 
-    /// Translates an SQLite error met while using the index at `path`.
+    /// Translates an SQLite error met while using the index at `path` into a message of ours: SQLite's own text
+    /// (and the SQL it was running) is not for users.
     static func translating(_ error: any Error, path: String) -> any Error {
         guard let error = error as? DatabaseError else { return error }
         switch error.resultCode {
-        case .SQLITE_ERROR where error.message?.hasPrefix("no such table") == true:
-            return IndexError.corrupt(path: path, detail: error.message ?? "a table is missing")
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-            return IndexError.corrupt(path: path, detail: error.message ?? "\(error.resultCode)")
+        case .SQLITE_NOTADB:
+            return IndexError.corrupt(path: path, detail: "it is not a database")
+        case .SQLITE_CORRUPT:
+            return IndexError.corrupt(path: path, detail: "its pages are damaged")
+        case .SQLITE_ERROR where (error.message ?? "").contains("no such") || (error.message ?? "").contains("fts5"):
+            return IndexError.corrupt(path: path, detail: "its tables are not those of an index of this version")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return IndexError.locked(path: path)
         case .SQLITE_FULL:
             return IndexError.diskFull(path: path)
-        case .SQLITE_CANTOPEN, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_PERM:
-            return IndexError.io(path: path, detail: error.message ?? "\(error.resultCode)")
+        case .SQLITE_READONLY:
+            return IndexError.io(path: path, detail: "the file or its folder is read-only")
+        case .SQLITE_CANTOPEN:
+            return IndexError.io(path: path, detail: "it cannot be opened; check that its folder exists and can be written")
+        case .SQLITE_PERM:
+            return IndexError.io(path: path, detail: "permission denied")
+        case .SQLITE_IOERR:
+            return IndexError.io(path: path, detail: "the disk reported an input/output error")
         default:
-            return error
+            return IndexError.io(path: path, detail: "unexpected database error \(error.resultCode.rawValue)")
+        }
+    }
+
+    /// The same error about `path`, when it was met on the temporary file `temporary` of a rebuild.
+    func naming(_ path: String, instead temporary: String, hadIndex: Bool) -> IndexError {
+        switch self {
+        case .diskFull: return .diskFull(path: path)
+        case .io(let other, let detail) where other == temporary: return .io(path: path, detail: detail)
+        case .locked(let other) where other == temporary: return .locked(path: path)
+        case .corrupt(let other, let detail) where other == temporary: return .io(path: path, detail: detail)
+        default: return self
         }
     }
 }

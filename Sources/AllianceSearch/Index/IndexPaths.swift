@@ -11,9 +11,26 @@ struct IndexPaths: Sendable {
     let base: String
     private let baseComponents: [Substring]
 
+    /// The folder above the index's folder: the project folder in the usual layout (`index/`, `corpus/`).
+    private let projectPrefix: String
+
+    /// The index's folder is resolved through symbolic links, so that an index reached by two names stores the same
+    /// paths.
     init(indexPath: String) {
-        base = URL(fileURLWithPath: indexPath).standardizedFileURL.deletingLastPathComponent().path
+        let folder = URL(fileURLWithPath: indexPath).standardizedFileURL.deletingLastPathComponent()
+        base = folder.resolvingSymlinksInPath().path
         baseComponents = base.split(separator: "/")
+        let project = URL(fileURLWithPath: base).deletingLastPathComponent().path
+        projectPrefix = project.hasSuffix("/") ? project : project + "/"
+    }
+
+    /// The id of a Markdown or text document that does not set one: its path under the project folder (the folder
+    /// above the index's), without the extension, as `corpus/organisations/ndwm`; its absolute path, without the
+    /// extension, when it lies elsewhere. It depends only on where the file and the index are, not on how the folder
+    /// was named on the command line, so an incremental ingest and a rebuild give the same id.
+    func defaultID(for absolute: String) -> String {
+        let relative = absolute.hasPrefix(projectPrefix) ? String(absolute.dropFirst(projectPrefix.count)) : absolute
+        return (relative as NSString).deletingPathExtension
     }
 
     /// The stored form of an absolute path: `../corpus/organisations/ndwm.md` for an index in `index/`.

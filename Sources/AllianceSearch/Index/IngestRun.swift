@@ -56,9 +56,13 @@ extension Ingester {
                     message: "no documents found here any more, so none were removed from the index; if the files were deleted on purpose, run `alliance-ingest --rebuild`"))
             }
 
-            // 1. Files that are gone take their documents with them.
+            // 1. Files that are gone take their documents with them, unless their folder could not be listed.
+            let keptFolders = emptyRoots + scan.unlisted
             for path in manifest.keys.sorted() where !scanned.contains(path) {
-                guard !emptyRoots.contains(where: { IndexPaths.isPath(path, under: $0) }) else { continue }
+                guard !keptFolders.contains(where: { IndexPaths.isPath(path, under: $0) }) else {
+                    report.unchanged += try DocumentStore.count(db, storedPath: paths.stored(path))
+                    continue
+                }
                 report.removed += try DocumentStore.deleteAll(db, storedPath: paths.stored(path))
                 try Manifest.delete(db, storedPath: paths.stored(path))
             }
@@ -96,10 +100,14 @@ extension Ingester {
             }
 
             // 4. Documents nobody claims are removed, unless their file has errors; then what was read is written.
-            for item in pending where item.errors.isEmpty {
+            for item in pending {
                 for id in try DocumentStore.ids(db, storedPath: paths.stored(item.file.path)) where owners[id] == nil {
-                    try DocumentStore.delete(db, id: id)
-                    report.removed += 1
+                    if item.errors.isEmpty {
+                        try DocumentStore.delete(db, id: id)
+                        report.removed += 1
+                    } else {
+                        report.unchanged += 1
+                    }
                 }
             }
             for (number, item) in pending.enumerated() {
@@ -143,6 +151,7 @@ extension Ingester {
                 data = try Data(contentsOf: URL(fileURLWithPath: file.path))
             } catch {
                 report.errors.append(CorpusError(path: display, message: "cannot read: \(Self.readFailure(error)); check its permissions"))
+                report.unchanged += try DocumentStore.count(db, storedPath: storedPath)
                 failedPaths.append(file.path)
                 try Manifest.save(db, storedPath: storedPath, file: file, contentHash: nil, hasErrors: true)
                 return nil
@@ -155,12 +164,7 @@ extension Ingester {
                 try Manifest.save(db, storedPath: storedPath, file: file, contentHash: hash, hasErrors: false)
                 return nil
             }
-            // A Markdown or text file that sets no id keeps the one it has in the index, however its folder is named.
-            var defaultID = file.defaultID
-            if file.format != .jsonLines, let existing = try DocumentStore.ids(db, storedPath: storedPath).first {
-                defaultID = existing
-            }
-            let reading = DocumentReader.read(data, path: display, format: file.format, defaultID: defaultID)
+            let reading = DocumentReader.read(data, path: display, format: file.format, defaultID: paths.defaultID(for: file.path))
             return Pending(file: file, hash: hash, documents: reading.documents.map { ($0, nil) }, errors: reading.errors)
         }
 

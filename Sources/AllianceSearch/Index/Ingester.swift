@@ -39,18 +39,21 @@ public enum Ingester {
         let start = Date()
         let path = options.indexPath
         let paths = IndexPaths(indexPath: path)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw IndexError.io(path: path, detail: "it is a folder; name a file in it, such as \(path)/alliance.sqlite")
+        }
         for root in options.roots where !FileManager.default.fileExists(atPath: root) {
             throw CorpusError(path: root, message: "no such file or folder")
         }
+        removeAbandonedRebuilds(of: path)
 
-        var recorded: [String] = []
+        var recorded: [String]?
         var rebuildReason: String? = options.rebuild ? "--rebuild was asked for" : nil
-        var previousIndex = false
         if SearchIndex.exists(at: path) {
             do {
                 let settings = try SearchIndex.recordedSettings(at: path)
-                previousIndex = true
-                recorded = settings.roots.map(paths.absolute).filter { FileManager.default.fileExists(atPath: $0) }
+                recorded = settings.roots.map(paths.absolute)
                 if settings.schemaVersion > IndexSchema.version && !options.rebuild {
                     throw IndexError.newerSchema(path: path, found: settings.schemaVersion, supported: IndexSchema.version)
                 }
@@ -62,28 +65,40 @@ public enum Ingester {
             rebuildReason = "there was no index"
         }
 
-        // Recorded roots are used when none are named, and kept when this build rebuilds an index that an older
-        // one made; a recorded folder that has gone is skipped, not emptied.
+        // Recorded roots are used when none are named, and kept when this build rebuilds an index that an older one
+        // made. A recorded folder that is missing stays recorded, and what the index holds from it stays too.
         var roots = options.roots.map(CorpusScanner.absolutePath)
         if roots.isEmpty {
-            roots = recorded.isEmpty ? [CorpusScanner.absolutePath(defaultCorpus)] : recorded
+            roots = recorded ?? [CorpusScanner.absolutePath(defaultCorpus)]
         } else if rebuildReason != nil && !options.rebuild {
-            roots += recorded
+            roots += recorded ?? []
         }
         roots = Array(Set(roots)).sorted()
-        let scan = try CorpusScanner.scan(roots: roots)
+        let present = roots.filter { FileManager.default.fileExists(atPath: $0) }
+        let missing = roots.filter { !present.contains($0) }
+        var scan = try CorpusScanner.scan(roots: present)
+        for root in missing {
+            scan.errors.append(CorpusError(
+                path: DisplayPath.relative(root),
+                message: "this folder, which the index was built from, is missing; what the index holds from it is kept"))
+        }
+        // A named file that is not a document is reported by the scan, and not recorded as a root.
+        let recordable = roots.filter { root in
+            missing.contains(root) || DocumentFormat(fileName: (root as NSString).lastPathComponent) != nil
+                || (try? FileManager.default.attributesOfItem(atPath: root)[.type] as? FileAttributeType) == .typeDirectory
+        }
 
         var report: IngestReport
         if let reason = rebuildReason {
-            report = try rebuild(at: path, paths: paths, roots: roots, scan: scan, keepingFrom: previousIndex, progress: progress)
-            if report.documentCount > 0 || report.errors.isEmpty || previousIndex { report.rebuildReason = reason }
+            report = try rebuild(at: path, paths: paths, roots: recordable, scan: scan, missing: missing, progress: progress)
+            if report.documentCount > 0 || report.errors.isEmpty || recorded != nil { report.rebuildReason = reason }
         } else {
             let index = try SearchIndex.openForWriting(at: path)
             report = try index.write { db in
-                var run = Run(db: db, paths: paths, scan: scan, roots: roots, progress: progress)
+                var run = Run(db: db, paths: paths, scan: scan, roots: present, progress: progress)
                 try run.ingest()
                 var settings = try IndexSettings.fetch(db) ?? .current(roots: [], now: now())
-                settings.roots = Array(Set(settings.roots + roots.map(paths.stored))).sorted()
+                settings.roots = Array(Set(settings.roots + recordable.map(paths.stored))).sorted()
                 settings.updatedAt = now()
                 try settings.save(db)
                 run.report.documentCount = try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#) ?? 0
@@ -96,34 +111,39 @@ public enum Ingester {
 
     /// Builds a complete index in a new file beside `path`, then renames it over `path`.
     ///
-    /// Files that cannot be read keep the documents the previous index had for them, so that a rebuild (asked for,
-    /// or forced by a new version) never loses what a broken file used to hold. A first build that could read no
-    /// document at all writes no index: there would be nothing in it, and it would hide `corpus/` from later runs.
+    /// What the previous index holds for files that cannot be read now, and for folders that are missing, empty
+    /// (unmounted) or unlistable, is copied into the new one: a rebuild, asked for or forced by a new version, never
+    /// loses what it could not read again. A first build that could read no document at all writes no index: there
+    /// would be nothing in it, and it would hide `corpus/` from later runs.
     private static func rebuild(
-        at path: String, paths: IndexPaths, roots: [String], scan: CorpusScanner.Scan, keepingFrom hasPrevious: Bool,
+        at path: String, paths: IndexPaths, roots: [String], scan: CorpusScanner.Scan, missing: [String],
         progress: ((IngestProgress) -> Void)?
     ) throws -> IngestReport {
-        removeAbandonedRebuilds(of: path)
         let temporary = "\(path).rebuild-\(ProcessInfo.processInfo.processIdentifier)"
         try? FileManager.default.removeItem(atPath: temporary)
+        let previous = SearchIndex.exists(at: path) ? try? SearchIndex.openUnchecked(at: path) : nil
         do {
-            let previous = hasPrevious ? try? SearchIndex.recordedSettings(at: path) : nil
             let index = try SearchIndex.openForWriting(at: temporary)
             let report = try index.write { db in
                 var run = Run(db: db, paths: paths, scan: scan, roots: roots, progress: progress)
                 try run.ingest()
-                if previous != nil, !run.failedPaths.isEmpty {
-                    try copyDocuments(of: run.failedPaths, from: path, paths: paths, into: db)
+                if let previous {
+                    let emptyRoots = roots.filter { root in
+                        !missing.contains(root) && !scan.files.contains { IndexPaths.isPath($0.path, under: root) }
+                    }
+                    run.report.unchanged += try copyDocuments(
+                        from: previous, into: db, paths: paths, files: run.failedPaths,
+                        folders: missing + emptyRoots + scan.unlisted)
                 }
                 try IndexSettings.current(roots: roots.map(paths.stored), now: now()).save(db)
                 run.report.documentCount = try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#) ?? 0
                 return run.report
             }
             try index.queue.close()
-            if report.documentCount == 0 && !report.errors.isEmpty && !hasPrevious {
+            if report.documentCount == 0 && !report.errors.isEmpty && previous == nil {
                 var unwritten = report
                 unwritten.errors.append(CorpusError(
-                    path: DisplayPath.relative(roots.joined(separator: ", ")),
+                    path: roots.map { DisplayPath.relative($0) }.joined(separator: ", "),
                     message: "no document could be read, so no index was written"))
                 for suffix in ["", "-journal"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
                 return unwritten
@@ -136,30 +156,50 @@ public enum Ingester {
             return report
         } catch {
             for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
-            if case IndexError.diskFull = error { throw IndexError.diskFull(path: path) }
+            if let error = error as? IndexError { throw error.naming(path, instead: temporary, hadIndex: previous != nil) }
             throw error
         }
     }
 
-    /// Copies the documents of `files` from the index at `path` into `db`, where `db` has none of their ids yet.
+    /// Copies from `previous` the documents of `files`, and of every file under `folders`, that `db` does not hold
+    /// yet, with their manifest entries; returns how many documents were copied.
     ///
-    /// `INSERT INTO "documents" (…) VALUES (…)` for each row of `SELECT … FROM "documents" WHERE "path" = ?`
-    private static func copyDocuments(of files: [String], from path: String, paths: IndexPaths, into db: Database) throws {
+    /// An older index may store absolute paths, so rows are matched by both forms and written in the stored form.
+    private static func copyDocuments(
+        from previous: SearchIndex, into db: Database, paths: IndexPaths, files: [String], folders: [String]
+    ) throws -> Int {
         let columns = ["id", "type", "title", "aliases", "issues", "body", "path", "line", "metadata", "content_hash", "indexed_at"]
         let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
-        guard let old = try? SearchIndex.openForReading(at: path) else { return }
-        for file in files {
-            let rows = (try? old.read { db in
-                try Row.fetchAll(db, sql: "SELECT \(list) FROM \"documents\" WHERE \"path\" = ?", arguments: [paths.stored(file)])
-            }) ?? []
-            for row in rows {
-                let taken = try Bool.fetchOne(db, sql: #"SELECT EXISTS (SELECT 1 FROM "documents" WHERE "id" = ?)"#, arguments: [row["id"]]) ?? false
-                if taken { continue }
-                try db.execute(
-                    sql: "INSERT INTO \"documents\" (\(list)) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
-                    arguments: StatementArguments(columns.map { row[$0] as DatabaseValue }))
-            }
+        let oldPaths = IndexPaths(indexPath: previous.path)
+        let rows: [Row] = (try? previous.read { old in
+            try Row.fetchAll(old, sql: "SELECT \(list) FROM \"documents\" ORDER BY \"docid\"")
+        }) ?? []
+        let sources: [String: Row] = (try? previous.read { old in
+            Dictionary(try Row.fetchAll(old, sql: #"SELECT * FROM "sources""#).map { (oldPaths.absolute($0["path"]), $0) }, uniquingKeysWith: { a, _ in a })
+        }) ?? [:]
+        let wanted = Set(files)
+        var copied = 0
+        var copiedPaths = Set<String>()
+        for row in rows {
+            let absolute = oldPaths.absolute(row["path"])
+            guard wanted.contains(absolute) || folders.contains(where: { IndexPaths.isPath(absolute, under: $0) }) else { continue }
+            let taken = try Bool.fetchOne(db, sql: #"SELECT EXISTS (SELECT 1 FROM "documents" WHERE "id" = ?)"#, arguments: [row["id"]]) ?? false
+            if taken { continue }
+            var values = columns.map { row[$0] as DatabaseValue }
+            values[columns.firstIndex(of: "path")!] = paths.stored(absolute).databaseValue
+            try db.execute(
+                sql: "INSERT INTO \"documents\" (\(list)) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
+                arguments: StatementArguments(values))
+            copied += 1
+            copiedPaths.insert(absolute)
         }
+        for absolute in copiedPaths.subtracting(wanted) {
+            guard let source = sources[absolute] else { continue }
+            try db.execute(
+                sql: #"INSERT OR IGNORE INTO "sources" ("path", "size", "modified_at", "content_hash", "has_errors") VALUES (?, ?, ?, ?, ?)"#,
+                arguments: [paths.stored(absolute), source["size"], source["modified_at"], source["content_hash"], source["has_errors"]])
+        }
+        return copied
     }
 
     /// Removes the files of rebuilds whose process is gone (killed before it could clean up).

@@ -31,7 +31,7 @@ extension SearchIndex {
         }
         do {
             try ingest(into: path, roots: [], notice: notice)
-        } catch let error as IndexError where usable {
+        } catch where usable {
             notice("could not update \(path): \(error.localizedDescription); searching it as it is")
         }
         return try openForReading(at: path)

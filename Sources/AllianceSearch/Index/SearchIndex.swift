@@ -31,7 +31,7 @@ public final class SearchIndex: Sendable {
     /// - Throws: `IndexError.missing` when there is no file; `.corrupt`, `.foreign`, `.incompatible` or
     ///   `.newerSchema` when it cannot be searched as an index of this version.
     public static func openForReading(at path: String) throws -> SearchIndex {
-        let index = try openReadOnly(at: path)
+        let index = try openUnchecked(at: path)
         let settings = try index.settings()
         if settings.schemaVersion > IndexSchema.version {
             throw IndexError.newerSchema(path: path, found: settings.schemaVersion, supported: IndexSchema.version)
@@ -42,14 +42,14 @@ public final class SearchIndex: Sendable {
 
     /// The settings recorded in the index at `path`, whichever version built it.
     public static func recordedSettings(at path: String) throws -> IndexSettings {
-        try openReadOnly(at: path).settings()
+        try openUnchecked(at: path).settings()
     }
 
     /// Opens a connection that never writes (`PRAGMA query_only`).
     ///
     /// It is opened read-write when the file allows it, so that SQLite can roll back the journal of an ingest that
     /// was killed halfway, and read-only otherwise (an index on read-only media).
-    private static func openReadOnly(at path: String) throws -> SearchIndex {
+    static func openUnchecked(at path: String) throws -> SearchIndex {
         guard exists(at: path) else { throw IndexError.missing(path: path) }
         try checkHeader(at: path)
         var configuration = Configuration()
@@ -68,12 +68,17 @@ public final class SearchIndex: Sendable {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0 > 0
     }
 
-    /// Refuses a file that is not an SQLite database at all: it is someone's document, and must never be replaced.
+    /// Refuses a file that is not an index: not an SQLite database at all, or one without our application id in its
+    /// header (offset 68). Such a file is someone else's, damaged or not, and must never be replaced.
     private static func checkHeader(at path: String) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else { return }
         defer { try? handle.close() }
-        let header = (try? handle.read(upToCount: 16)) ?? Data()
-        if header != Data("SQLite format 3\u{0}".utf8) { throw IndexError.foreign(path: path) }
+        let header = [UInt8]((try? handle.read(upToCount: 72)) ?? Data())
+        guard header.count == 72, header.prefix(16).elementsEqual(Array("SQLite format 3\u{0}".utf8)) else {
+            throw IndexError.foreign(path: path)
+        }
+        let applicationID = header[68..<72].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        if applicationID != UInt32(bitPattern: IndexSchema.applicationID) { throw IndexError.foreign(path: path) }
     }
 
     /// Opens an index for writing, creating the file and its schema when it does not exist yet.

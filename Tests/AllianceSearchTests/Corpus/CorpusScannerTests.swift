@@ -12,8 +12,6 @@ struct CorpusScannerTests {
         ], under: folder)
         let scan = try CorpusScanner.scan(roots: [folder.path])
         #expect(scan.files.map { DisplayPath.relative($0.path, to: folder.path) } == ["a/one.txt", "b/two.md", "export.jsonl"])
-        let name = folder.lastPathComponent
-        #expect(scan.files.map(\.defaultID) == ["\(name)/a/one", "\(name)/b/two", "\(name)/export"])
         #expect(scan.files.map(\.format) == [.plainText, .markdown, .jsonLines])
     }
 

@@ -107,6 +107,9 @@ struct DocumentReaderTests {
             ratio: 1.5
             draft: false
             code: 0123
+            tagged: !!str 2004
+            phone: 004512345678901234567
+            big: 12345678901234567890123
             note: ~
             ---
             Body
@@ -120,6 +123,9 @@ struct DocumentReaderTests {
         #expect(document.metadata["draft"] == .bool(false))
         #expect(document.metadata["code"] == .string("0123"))
         #expect(document.metadata["note"] == .null)
+        #expect(document.metadata["tagged"] == .string("2004"))
+        #expect(document.metadata["phone"] == .string("004512345678901234567"))
+        #expect(document.metadata["big"] == .string("12345678901234567890123"))
     }
 
     @Test(arguments: [

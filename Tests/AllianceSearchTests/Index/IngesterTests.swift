@@ -359,6 +359,58 @@ struct IngesterTests {
         #expect(!FileManager.default.fileExists(atPath: abandoned))
     }
 
+    @Test func aForcedRebuildKeepsBrokenRecordsAndMissingFolders() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        let extra = space.folder.appendingPathComponent("extra")
+        try Fixtures.write(["e.md": Fixtures.markdown(id: "e", title: "Narwhal notes", body: "Narwhal.")], under: extra)
+        _ = try Ingester.run(.init(roots: [space.corpus.path, extra.path], indexPath: space.indexPath))
+        try space.write("export.jsonl", #"{"id": "j1", "title": "Jay one", "body": "Access to justice for trafficked persons."}"# + "\n{\"id\": \"j2\" BROKEN")
+        try FileManager.default.moveItem(at: extra, to: space.folder.appendingPathComponent("extra.off"))
+        let queue = try DatabaseQueue(path: space.indexPath)
+        try queue.write { db in try db.execute(sql: #"UPDATE "index_settings" SET "value" = '0' WHERE "key" = 'reader_version'"#) }
+        try queue.close()
+
+        let report = try Ingester.run(.init(roots: [], indexPath: space.indexPath))
+        #expect(report.rebuildReason?.hasPrefix("its documents were read by reader version 0") == true)
+        #expect(report.documentCount == 6)
+        #expect(try space.ids("accountability") == ["j2"])
+        #expect(try space.ids("narwhal") == ["e"])
+        #expect(report.errors.map(\.message).contains("this folder, which the index was built from, is missing; what the index holds from it is kept"))
+        #expect(try SearchIndex.openForReading(at: space.indexPath).settings().roots == ["../corpus", "../extra"])
+    }
+
+    @Test func whenEveryRecordedFolderIsMissingNothingElseIsIngested() throws {
+        let space = try Workspace(starting)
+        defer { space.remove() }
+        _ = try space.ingest()
+        try FileManager.default.moveItem(at: space.corpus, to: space.folder.appendingPathComponent("away"))
+        // The working directory of the tests holds the bundled corpus/: it must not be taken instead.
+        let report = try Ingester.run(.init(roots: [], indexPath: space.indexPath))
+        #expect((report.added, report.removed, report.documentCount) == (0, 0, 5))
+        #expect(report.failed == 1)
+    }
+
+    @Test func idsAreTheSameFromAnIncrementalIngestAndARebuild() throws {
+        let space = try Workspace(["reports/2019/annual.md": "# Annual report\n\nText.", "reports/notes.txt": "Notes\nText."])
+        defer { space.remove() }
+        _ = try Ingester.run(.init(roots: [space.corpus.appendingPathComponent("reports").path], indexPath: space.indexPath))
+        let first = try space.ids("text").sorted()
+        #expect(first == ["corpus/reports/2019/annual", "corpus/reports/notes"])
+        _ = try space.ingest(rebuild: true)
+        #expect(try space.ids("text").sorted() == first)
+
+        // An id written in one file and then moved to another is not a duplicate of the default id left behind.
+        try space.write("reports/notes.txt", "Notes\nText.")
+        try space.write("reports/2019/annual.md", "---\nid: annual\ntitle: Annual report\n---\nText.")
+        _ = try space.ingest()
+        try space.write("reports/2019/annual.md", "# Annual report\n\nText again.")
+        try space.write("reports/new.md", "---\nid: annual\ntitle: New home of the id\n---\nText.")
+        let report = try space.ingest()
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        #expect(try space.ids("home") == ["annual"])
+    }
+
     @Test func theBundledCorpusIngestsWithoutErrors() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
