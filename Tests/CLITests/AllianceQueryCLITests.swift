@@ -104,7 +104,7 @@ struct AllianceQueryCLITests {
             #expect(!result.stderr.lowercased().contains("sqlite"), "\(query): \(result.stderr)")
         }
         let quote = try CLIRunner.run("alliance-query", ["women's \"rights"], in: folder)
-        #expect(quote.stderr == "alliance-query: warning: a double quote was not closed; the phrase runs to the end of the query\n")
+        #expect(quote.stderr == "alliance-query: warning: at character 9: a double quote was not closed; the phrase runs to the end of the query\n")
     }
 
     @Test func indexErrorsExitWithThree() throws {

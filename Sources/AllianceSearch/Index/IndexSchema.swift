@@ -7,13 +7,15 @@ import GRDB
 ///   `documents` by the triggers GRDB's `synchronize(withTable:)` creates. The text is stored once, in `documents`.
 /// - `sources`: the manifest of source files (size, modification time, content hash) that makes ingest incremental.
 /// - `index_settings`: key-value facts about the index: schema version, tokenizer, corpus roots, dates.
+/// - `documents_vocab`: an `fts5vocab` table over `documents_fts`, the vocabulary for did-you-mean.
 ///
 /// Related SQLite documentation: <https://www.sqlite.org/fts5.html#external_content_tables>
 public enum IndexSchema {
     /// Bumped when an index built by an older version cannot be migrated in place and must be rebuilt.
     ///
     /// 2: paths are stored relative to the index's folder, not absolute.
-    public static let version = 2
+    /// 3: `documents_vocab`, the FTS5 vocabulary did-you-mean reads.
+    public static let version = 3
 
     /// The `PRAGMA application_id` stamped on every index ('ALLS'), to tell an index from any other SQLite file.
     public static let applicationID: Int32 = 0x414C_4C53
@@ -55,6 +57,10 @@ public enum IndexSchema {
                 t.tokenizer = TokenizerSettings.descriptor
                 for column in ftsColumns { t.column(column) }
             }
+        }
+        migrator.registerMigration("v2: vocabulary") { db in
+            // One row per token: the documents and occurrences it has. Read by `Suggester`.
+            try db.execute(sql: #"CREATE VIRTUAL TABLE "documents_vocab" USING fts5vocab("documents_fts", row)"#)
         }
         return migrator
     }

@@ -1,12 +1,15 @@
 /// Renders results for a person reading a terminal.
 ///
 /// ```
-/// 3 results for "police brutality"
+/// 3 results for "domestic work"
 ///
-/// 1. Speak Out, Take Action: …
-///    publication · speak-out-take-action · corpus/publications/speak-out-take-action.md · score 7.312
-///    …voices against **police brutality**…
+/// 1. National Domestic Workers Movement (NDWM)
+///    organisation · ndwm · corpus/organisations/ndwm.md · score 3.421
+///    The National **Domestic** Workers Movement (NDWM) **works** with **domestic** workers in India…
 /// ```
+///
+/// When `auto` mode relaxed the query, a line says so; a did-you-mean, facets and score explanations follow when
+/// there are any. Warnings are not part of it: they go to stderr.
 public struct TextRenderer: Sendable {
     public var style: HighlightStyle
 
@@ -16,26 +19,52 @@ public struct TextRenderer: Sendable {
 
     public func render(_ results: SearchResults) -> String {
         let query = results.request.query
-        guard results.total > 0 else { return "No results for \"\(query)\".\n" }
-        var out = results.total == 1 ? "1 result" : "\(results.total) results"
-        out += " for \"\(query)\""
-        if results.hits.count < results.total, let first = results.hits.first, let last = results.hits.last {
-            out += " (showing \(first.rank)–\(last.rank))"
+        var out = ""
+        if results.total == 0 {
+            out = "No results for \"\(query)\".\n"
+        } else {
+            out = results.total == 1 ? "1 result" : "\(results.total) results"
+            out += " for \"\(query)\""
+            if results.hits.count < results.total, let first = results.hits.first, let last = results.hits.last {
+                out += " (showing \(first.rank)–\(last.rank))"
+            }
+            out += "\n"
         }
-        out += "\n"
+        if results.relaxed {
+            out += "No document has all of the words; these have some of them, the most first.\n"
+        }
+        if let suggestion = results.suggestion {
+            out += "Did you mean: \(suggestion)\n"
+        }
         for hit in results.hits {
             out += "\n\(hit.rank). \(style.open)\(hit.title)\(style.close)\n"
             let location = hit.line > 1 ? "\(hit.path):\(hit.line)" : hit.path
-            out += "   \(hit.type) · \(hit.id) · \(location) · score \(formatScore(hit.score))\n"
-            let snippet = hit.snippet.marked(open: style.open, close: style.close)
-                .split(whereSeparator: \.isNewline).joined(separator: " ")
-            if !snippet.isEmpty { out += "   \(snippet)\n" }
+            out += "   \(hit.type) · \(hit.id) · \(location) · score \(Self.format(hit.score))\n"
+            let fragments = hit.snippets.map { snippet in
+                let text = snippet.marked(open: style.open, close: style.close)
+                    .split(whereSeparator: \.isNewline).joined(separator: " ")
+                let ends = text.last.map { ".!?।॥។".contains($0) } ?? true
+                return (snippet.start > 0 ? "…" : "") + text + (ends ? "" : "…")
+            }
+            if !fragments.isEmpty { out += "   " + fragments.joined(separator: " ") + "\n" }
+            if let explanation = hit.explanation {
+                let columns = explanation.columns.map { "\($0.name) \(Self.format($0.bm25)) ×\(Self.format($0.weight))" }
+                out += "   explain: score \(Self.format(explanation.score)) from bm25 per column × weight: "
+                    + columns.joined(separator: ", ") + "; mode \(explanation.mode)\n"
+            }
+        }
+        let facets = Facet.allCases.compactMap { facet in results.facets[facet].map { (facet, $0) } }
+        if !facets.isEmpty {
+            out += "\nFacets over all \(results.total) matches:\n"
+            for (facet, counts) in facets {
+                let values = counts.isEmpty ? "none" : counts.map { "\($0.value) \($0.count)" }.joined(separator: ", ")
+                out += "  \(facet.rawValue): \(values)\n"
+            }
         }
         return out
     }
 
-    private func formatScore(_ score: Double) -> String {
-        let rounded = (score * 1000).rounded() / 1000
-        return String(rounded)
+    static func format(_ value: Double) -> String {
+        String((value * 1000).rounded() / 1000)
     }
 }

@@ -1,34 +1,131 @@
 import GRDB
 
-/// The FTS5 `MATCH` expression for a query: its searchable clauses, each an FTS5 string, joined with `AND`.
+/// The FTS5 `MATCH` expression for a parsed query.
 ///
-/// Clauses are tokenised with the index's own tokenizer first. One with no token in it (`...`, `—`, an emoji) would
-/// make FTS5 match nothing, so it is left out, with a warning.
+/// Every word and phrase becomes an FTS5 string (`"…"`, with `"` doubled), so the user's text is never read as FTS5
+/// syntax; the structure around the strings (`AND`, `OR`, `NOT`, `NEAR`, `{column} :`, `*`) comes from the parse
+/// tree only. Leaves are tokenised with the index's tokenizer first: one with no token in it (`...`, `—`) would make
+/// FTS5 match nothing, so it is left out, with a warning.
+///
+/// FTS5's `NOT` is binary (`a NOT b`), so an AND list renders as `(positives) NOT (negatives ORed)`. A query, or an
+/// OR alternative, that only excludes cannot be searched: the first is an error, the second is dropped with a
+/// warning.
+///
+/// Related SQLite documentation: <https://www.sqlite.org/fts5.html#full_text_query_syntax>
 public struct MatchExpression: Sendable, Hashable {
-    /// The clauses that are searched.
-    public var clauses: [QueryClause]
-    /// What the parser and the tokenizer reinterpreted or left out.
-    public var warnings: [String]
-
     /// The expression bound to `… MATCH ?`, for example `"police" AND "brutality"`.
-    public var sql: String {
-        clauses.map(\.ftsString).joined(separator: " AND ")
+    public var sql: String
+    /// What was left out.
+    public var warnings: [QueryWarning]
+
+    /// Renders `node`.
+    ///
+    /// - Throws: `QueryError.empty` when nothing searchable is left, `QueryError.onlyExclusions` when the query only
+    ///   excludes.
+    init(_ node: QueryNode, query: String, tokenizer: any FTS5Tokenizer) throws {
+        var renderer = Renderer(tokenizer: tokenizer, query: query)
+        let rendered = try renderer.render(node)
+        warnings = renderer.warnings
+        guard let rendered else {
+            if node.positiveLeaves.isEmpty || renderer.onlyExclusions { throw QueryError.onlyExclusions(query: query) }
+            throw QueryError.empty(query: query)
+        }
+        sql = rendered
     }
 
-    /// Parses `text` and keeps the clauses that contain at least one token.
+    /// Builds the expression for a raw FTS5 query typed with `--raw`, after asking SQLite whether it is valid.
     ///
-    /// - Throws: `QueryError.empty` when no clause does.
-    init(_ text: String, tokenizer: any FTS5Tokenizer) throws {
-        let parsed = QueryParser.parse(text)
-        warnings = parsed.warnings
-        clauses = []
-        for clause in parsed.clauses {
-            if try tokenizer.tokenize(query: clause.text).isEmpty {
-                warnings.append("ignored \(clause.ftsString): it has no letters or digits to search for")
-            } else {
-                clauses.append(clause)
+    /// - Throws: `QueryError.invalidRaw` with SQLite's message and the position it points at.
+    init(raw: String, in db: Database) throws {
+        do {
+            _ = try Int.fetchOne(
+                db, sql: #"SELECT count(*) FROM (SELECT "rowid" FROM "documents_fts" WHERE "documents_fts" MATCH ? LIMIT 1)"#,
+                arguments: [raw])
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+            let message = (error.message ?? "invalid FTS5 expression").replacingOccurrences(of: "fts5: ", with: "")
+            throw QueryError.invalidRaw(query: raw, message: message, position: Self.position(of: message, in: raw))
+        }
+        sql = raw
+        warnings = []
+    }
+
+    /// The character position SQLite's message points at: the text after `near "…"` or `column: `, else the end.
+    static func position(of message: String, in query: String) -> Int {
+        for marker in ["near \"", "no such column: "] {
+            guard let range = message.range(of: marker) else { continue }
+            var token = String(message[range.upperBound...])
+            if marker.hasSuffix("\"") { token = String(token.prefix { $0 != "\"" }) }
+            if !token.isEmpty, let found = query.range(of: token, options: .backwards) {
+                return query.distance(from: query.startIndex, to: found.lowerBound)
             }
         }
-        guard !clauses.isEmpty else { throw QueryError.empty(query: text) }
+        return query.count
+    }
+
+    private struct Renderer {
+        let tokenizer: any FTS5Tokenizer
+        let query: String
+        var warnings: [QueryWarning] = []
+        var onlyExclusions = false
+
+        mutating func render(_ node: QueryNode) throws -> String? {
+            switch node {
+            case .term(let text, let prefix), .phrase(let text, let prefix):
+                return try leaf(text, prefix: prefix)
+            case .near(let items, let distance):
+                let rendered = try items.compactMap { try render($0) }
+                if rendered.count < 2 { return rendered.first }
+                return "NEAR(" + rendered.joined(separator: " ") + ", \(distance))"
+            case .field(let field, let inner):
+                return try render(inner).map { "{\(field.rawValue)} : (\($0))" }
+            case .and(let nodes):
+                var positives: [String] = []
+                var negatives: [String] = []
+                for child in nodes {
+                    if case .not(let inner) = child {
+                        if let rendered = try render(inner) { negatives.append(rendered) }
+                    } else if let rendered = try render(child) {
+                        positives.append(rendered)
+                    }
+                }
+                guard !positives.isEmpty else {
+                    if !negatives.isEmpty { onlyExclusions = true }
+                    return nil
+                }
+                let positive = positives.count == 1 ? positives[0] : "(" + positives.joined(separator: " AND ") + ")"
+                guard !negatives.isEmpty else { return positive }
+                return "(" + positive + " NOT (" + negatives.joined(separator: " OR ") + "))"
+            case .or(let nodes):
+                var alternatives: [String] = []
+                for child in nodes {
+                    if case .not = child {
+                        warnings.append(QueryWarning(position: position(of: child.description), message: "an OR alternative that only excludes (\(child.description)) was ignored"))
+                        continue
+                    }
+                    if let rendered = try render(child) { alternatives.append(rendered) }
+                }
+                if alternatives.count < 2 { return alternatives.first }
+                return "(" + alternatives.joined(separator: " OR ") + ")"
+            case .not:
+                onlyExclusions = true
+                return nil
+            }
+        }
+
+        /// Where `text` first occurs in the query, for a warning; the start when it cannot be found.
+        private func position(of text: String) -> Int {
+            let needle = text.hasPrefix("NOT ") ? String(text.dropFirst(4)) : text
+            guard let range = query.range(of: needle) else { return 0 }
+            return query.distance(from: query.startIndex, to: range.lowerBound)
+        }
+
+        private mutating func leaf(_ text: String, prefix: Bool) throws -> String? {
+            let string = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            guard try !tokenizer.tokenize(query: text).isEmpty else {
+                warnings.append(QueryWarning(position: position(of: text), message: "ignored \(string): it has no letters or digits to search for"))
+                return nil
+            }
+            return prefix ? string + " *" : string
+        }
     }
 }

@@ -4,6 +4,14 @@ import Foundation
 public enum QueryError: Error, Sendable, Equatable, LocalizedError {
     /// Nothing searchable is left once punctuation and symbols are set aside.
     case empty(query: String)
+    /// The query only excludes (`-word`), and there is nothing to exclude it from.
+    case onlyExclusions(query: String)
+    /// `--strict`: the query needed reinterpreting.
+    case strict(query: String, warnings: [QueryWarning])
+    /// `--raw`: SQLite found the FTS5 expression invalid.
+    case invalidRaw(query: String, message: String, position: Int)
+    /// `--batch`: a JSON line that cannot be read as a query.
+    case invalidBatchLine(line: Int, message: String)
 
     public var errorDescription: String? {
         switch self {
@@ -11,6 +19,15 @@ public enum QueryError: Error, Sendable, Equatable, LocalizedError {
             "the query is empty; give one or more words, for example: alliance-query \"domestic work\""
         case .empty(let query):
             "the query \"\(query)\" has no words to search for; use letters or digits, for example: alliance-query \"domestic work\""
+        case .onlyExclusions(let query):
+            "the query \"\(query)\" only excludes words; add a word to search for, for example: alliance-query \"migrant -domestic\""
+        case .strict(_, let warnings):
+            "the query is not valid as typed (--strict): "
+                + warnings.map(\.description).joined(separator: "; ")
+        case .invalidRaw(_, let message, let position):
+            "invalid FTS5 expression at character \(position + 1): \(message)"
+        case .invalidBatchLine(let line, let message):
+            "batch line \(line): \(message)"
         }
     }
 }

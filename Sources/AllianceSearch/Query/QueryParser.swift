@@ -1,41 +1,338 @@
 import Foundation
 
-/// Reads what a user typed into clauses: words, and phrases in double quotes. Words are ANDed.
+/// Reads what a user typed into a `ParsedQuery`. It never fails.
 ///
-/// Parsing never fails. What it had to reinterpret is returned as warnings: a quote left open is closed at the end
-/// of the text, control characters are dropped.
-public enum QueryParser {
-    /// The clauses of `text`, in order, and the warnings about what was reinterpreted.
-    public static func parse(_ text: String) -> (clauses: [QueryClause], warnings: [String]) {
-        var clauses: [QueryClause] = []
-        var warnings: [String] = []
-        var current = ""
-        var inPhrase = false
-        var droppedControl = false
+/// The language: words are ANDed; `"exact phrase"`; `OR`; `-word` and `NOT word`; `prefix*`; parentheses;
+/// `NEAR(a b, N)`; field terms `title:`, `aliases:`, `issues:`, `body:`; filter terms `type:`, `country:`,
+/// `lang:`, `issue:`, `year:2004`, `year:2000..2010`. Operators are upper-case, so `or` and `not` typed in a sentence
+/// stay words.
+///
+/// Like tantivy's lenient parser, it always returns a query and lists what it ignored or reinterpreted: an unclosed
+/// quote or parenthesis is closed at the end, a stray `)` or operator is dropped, an unknown `field:` prefix is read as
+/// text, a filter with a value it cannot read is ignored.
+public struct QueryParser {
+    private let chars: [Character]
+    private var index = 0
+    private var warnings: [QueryWarning] = []
+    private var filters = QueryFilters()
 
-        func flush() {
-            let trimmed = current.trimmingCharacters(in: .whitespaces)
-            if !trimmed.isEmpty { clauses.append(QueryClause(inPhrase ? .phrase : .word, trimmed)) }
-            current = ""
-        }
+    /// The default distance of `NEAR(a b)`, as in FTS5.
+    public static let defaultNearDistance = 10
 
-        for character in text {
-            if character == "\"" {
-                flush()
-                inPhrase.toggle()
-            } else if character.isWhitespace && !inPhrase {
-                flush()
-            } else if character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .control }) {
-                if character.isWhitespace { current.append(" ") } else { droppedControl = true }
+    public static func parse(_ text: String) -> ParsedQuery {
+        var parser = QueryParser(text: text)
+        let node = parser.parseOr(depth: 0)
+        return ParsedQuery(node: node.map(Self.simplified), filters: parser.filters, warnings: parser.warnings)
+    }
+
+    private init(text: String) {
+        var cleaned: [Character] = []
+        var dropped: Int?
+        for (offset, character) in text.enumerated() {
+            if character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .control }) {
+                if character.isWhitespace { cleaned.append(" ") } else if dropped == nil { dropped = offset }
             } else {
-                current.append(character)
+                cleaned.append(character)
             }
         }
-        if inPhrase {
-            warnings.append("a double quote was not closed; the phrase runs to the end of the query")
+        chars = cleaned
+        if let dropped { warnings.append(QueryWarning(position: dropped, message: "control characters were ignored")) }
+    }
+
+    // MARK: Grammar
+
+    /// `a b OR c d`: alternatives of AND lists.
+    private mutating func parseOr(depth: Int) -> QueryNode? {
+        var alternatives: [QueryNode] = []
+        var current: [QueryNode] = []
+        var pendingOr: Int?
+        while true {
+            skipSpaces()
+            guard index < chars.count else { break }
+            if chars[index] == ")" {
+                if depth > 0 { break }
+                warn("a ')' without a matching '(' was ignored")
+                index += 1
+                continue
+            }
+            if isOperator("OR") {
+                if current.isEmpty { warn("'OR' with nothing before it was ignored") } else {
+                    alternatives.append(.and(current))
+                    current = []
+                }
+                pendingOr = index
+                index += 2
+                continue
+            }
+            if isOperator("AND") {
+                if current.isEmpty { warn("'AND' with nothing before it was ignored") }
+                index += 3
+                continue
+            }
+            if let node = parseUnary(depth: depth) { current.append(node) }
+            pendingOr = nil
         }
-        flush()
-        if droppedControl { warnings.append("control characters in the query were ignored") }
-        return (clauses, warnings)
+        if !current.isEmpty {
+            alternatives.append(.and(current))
+        } else if let pendingOr {
+            warnings.append(QueryWarning(position: pendingOr, message: "'OR' with nothing after it was ignored"))
+        }
+        switch alternatives.count {
+        case 0: return nil
+        case 1: return alternatives[0]
+        default: return .or(alternatives)
+        }
+    }
+
+    /// `NOT x`, `-x`, or a primary.
+    private mutating func parseUnary(depth: Int) -> QueryNode? {
+        let start = index
+        if isOperator("NOT") {
+            index += 3
+            skipSpaces()
+            guard index < chars.count, chars[index] != ")", let operand = parsePrimary(depth: depth) else {
+                warnings.append(QueryWarning(position: start, message: "'NOT' with nothing after it was ignored"))
+                return nil
+            }
+            return .not(operand)
+        }
+        if chars[index] == "-" {
+            index += 1
+            guard index < chars.count, !chars[index].isWhitespace, chars[index] != ")", chars[index] != "-" else {
+                warnings.append(QueryWarning(position: start, message: "a '-' that excludes nothing was ignored"))
+                return nil
+            }
+            return parsePrimary(depth: depth).map { .not($0) }
+        }
+        return parsePrimary(depth: depth)
+    }
+
+    /// A parenthesised group, a phrase, `NEAR(…)`, a field or filter term, or a word.
+    private mutating func parsePrimary(depth: Int) -> QueryNode? {
+        let start = index
+        switch chars[index] {
+        case "(":
+            index += 1
+            let node = parseOr(depth: depth + 1)
+            if index < chars.count, chars[index] == ")" {
+                index += 1
+            } else {
+                warnings.append(QueryWarning(position: start, message: "a '(' was not closed; it runs to the end of the query"))
+            }
+            if node == nil { warnings.append(QueryWarning(position: start, message: "empty parentheses were ignored")) }
+            return node
+        case "\"":
+            return parsePhrase()
+        default:
+            break
+        }
+        if startsWith("NEAR(") { return parseNear() }
+        let word = readWord()
+        if let colon = word.firstIndex(of: ":"), colon > word.startIndex {
+            let key = word[..<colon].lowercased()
+            let rest = String(word[word.index(after: colon)...])
+            if let field = QueryField(rawValue: key) {
+                guard let operand = rest.isEmpty ? parseFieldOperand(depth: depth) : Self.wordNode(rest) else {
+                    warnings.append(QueryWarning(position: start, message: "'\(key):' with nothing after it was ignored"))
+                    return nil
+                }
+                return .field(field, operand)
+            }
+            if ["type", "country", "lang", "language", "issue", "year"].contains(key) {
+                let value = rest.isEmpty ? readFilterValue() : rest
+                applyFilter(key, value, at: start)
+                return nil
+            }
+        }
+        if word.allSatisfy({ $0 == "*" }) {
+            warnings.append(QueryWarning(position: start, message: "a '*' must end a word (prefix*); it was ignored"))
+            return nil
+        }
+        return Self.wordNode(word)
+    }
+
+    /// A word, or a prefix when it ends with `*`.
+    private static func wordNode(_ word: String) -> QueryNode? {
+        var text = Substring(word)
+        var prefix = false
+        while text.last == "*" {
+            text = text.dropLast()
+            prefix = true
+        }
+        return text.isEmpty ? nil : .term(String(text), prefix: prefix)
+    }
+
+    /// What follows `title:` when a space, a quote or a parenthesis comes right after the colon.
+    private mutating func parseFieldOperand(depth: Int) -> QueryNode? {
+        guard index < chars.count, !chars[index].isWhitespace, chars[index] != ")" else { return nil }
+        return parsePrimary(depth: depth)
+    }
+
+    /// `"…"`, with an optional `*` after the closing quote.
+    private mutating func parsePhrase() -> QueryNode? {
+        let start = index
+        index += 1
+        var text = ""
+        while index < chars.count, chars[index] != "\"" {
+            text.append(chars[index])
+            index += 1
+        }
+        if index < chars.count {
+            index += 1
+        } else {
+            warnings.append(QueryWarning(position: start, message: "a double quote was not closed; the phrase runs to the end of the query"))
+        }
+        var prefix = false
+        if index < chars.count, chars[index] == "*" {
+            prefix = true
+            index += 1
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else {
+            warnings.append(QueryWarning(position: start, message: "an empty phrase was ignored"))
+            return nil
+        }
+        return .phrase(trimmed, prefix: prefix)
+    }
+
+    /// `NEAR(a "b c" d, 5)`.
+    private mutating func parseNear() -> QueryNode? {
+        let start = index
+        index += 5
+        var items: [QueryNode] = []
+        var distance = Self.defaultNearDistance
+        var closed = false
+        while index < chars.count {
+            skipSpaces()
+            guard index < chars.count else { break }
+            if chars[index] == ")" {
+                index += 1
+                closed = true
+                break
+            }
+            if chars[index] == "," {
+                index += 1
+                skipSpaces()
+                let digits = readWhile { $0.isASCII && $0.isNumber }
+                if let value = Int(digits), value >= 0, value <= 1_000 {
+                    distance = value
+                } else {
+                    warnings.append(QueryWarning(position: index, message: "NEAR takes a distance from 0 to 1000 after the comma; \(Self.defaultNearDistance) was used"))
+                    _ = readWhile { $0 != ")" }
+                }
+                continue
+            }
+            if chars[index] == "\"" {
+                if let phrase = parsePhrase() { items.append(phrase) }
+            } else {
+                let word = readWhile { !$0.isWhitespace && $0 != ")" && $0 != "," && $0 != "\"" }
+                if let node = Self.wordNode(word) { items.append(node) }
+            }
+        }
+        if !closed { warnings.append(QueryWarning(position: start, message: "'NEAR(' was not closed; it runs to the end of the query")) }
+        if items.count < 2 {
+            warnings.append(QueryWarning(position: start, message: "NEAR needs two or more words; it was read as plain words"))
+            return items.isEmpty ? nil : .and(items)
+        }
+        return .near(items, distance: distance)
+    }
+
+    // MARK: Filters
+
+    private mutating func readFilterValue() -> String {
+        guard index < chars.count else { return "" }
+        if chars[index] == "\"" {
+            index += 1
+            let value = readWhile { $0 != "\"" }
+            if index < chars.count { index += 1 }
+            return value
+        }
+        return readWord()
+    }
+
+    private mutating func applyFilter(_ key: String, _ rawValue: String, at position: Int) {
+        let value = rawValue.trimmingCharacters(in: .whitespaces)
+        guard !value.isEmpty else {
+            warnings.append(QueryWarning(position: position, message: "'\(key):' with no value was ignored"))
+            return
+        }
+        switch key {
+        case "type": filters.types.append(value)
+        case "country": filters.countries.append(value)
+        case "lang", "language": filters.languages.append(value)
+        case "issue": filters.issues.append(value)
+        default:
+            guard let (from, to) = Self.yearRange(value) else {
+                warnings.append(QueryWarning(position: position, message: "'year:\(value)' was ignored: write year:2004 or year:2000..2010"))
+                return
+            }
+            filters = filters.merged(with: QueryFilters(yearFrom: from, yearTo: to))
+        }
+    }
+
+    /// `2004`, `2000..2010`, `2000..`, `..2010`.
+    static func yearRange(_ text: String) -> (Int?, Int?)? {
+        if let year = Int(text) { return (year, year) }
+        guard let range = text.range(of: "..") else { return nil }
+        let lower = text[..<range.lowerBound], upper = text[range.upperBound...]
+        let from = lower.isEmpty ? nil : Int(lower)
+        let to = upper.isEmpty ? nil : Int(upper)
+        if (!lower.isEmpty && from == nil) || (!upper.isEmpty && to == nil) || (from == nil && to == nil) { return nil }
+        return (from, to)
+    }
+
+    // MARK: Characters
+
+    private mutating func skipSpaces() {
+        while index < chars.count, chars[index].isWhitespace { index += 1 }
+    }
+
+    /// A run of characters up to a space, a quote or a parenthesis.
+    private mutating func readWord() -> String {
+        readWhile { !$0.isWhitespace && $0 != "\"" && $0 != "(" && $0 != ")" }
+    }
+
+    private mutating func readWhile(_ predicate: (Character) -> Bool) -> String {
+        let start = index
+        while index < chars.count, predicate(chars[index]) { index += 1 }
+        return String(chars[start..<index])
+    }
+
+    private func startsWith(_ text: String) -> Bool {
+        let pattern = Array(text)
+        return index + pattern.count <= chars.count && Array(chars[index..<(index + pattern.count)]) == pattern
+    }
+
+    /// An upper-case operator standing alone: followed by a space, a parenthesis, a quote or the end.
+    private func isOperator(_ word: String) -> Bool {
+        guard startsWith(word) else { return false }
+        let after = index + word.count
+        return after == chars.count || chars[after].isWhitespace || chars[after] == "(" || chars[after] == "\""
+    }
+
+    private mutating func warn(_ message: String) {
+        warnings.append(QueryWarning(position: index, message: message))
+    }
+
+    // MARK: Simplification
+
+    /// Flattens nested ANDs and ORs and unwraps one-element lists.
+    static func simplified(_ node: QueryNode) -> QueryNode {
+        switch node {
+        case .and(let nodes):
+            let flat = nodes.map(simplified).flatMap { child -> [QueryNode] in
+                if case .and(let inner) = child { inner } else { [child] }
+            }
+            return flat.count == 1 ? flat[0] : .and(flat)
+        case .or(let nodes):
+            let flat = nodes.map(simplified).flatMap { child -> [QueryNode] in
+                if case .or(let inner) = child { inner } else { [child] }
+            }
+            return flat.count == 1 ? flat[0] : .or(flat)
+        case .not(let inner): return .not(simplified(inner))
+        case .field(let field, let inner): return .field(field, simplified(inner))
+        case .near(let items, let distance): return .near(items.map(simplified), distance: distance)
+        case .term, .phrase: return node
+        }
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
 
-/// Runs searches on an index: `bm25()` with column weights, ties broken by document id, a snippet per hit.
+/// Runs searches on an index: the parsed query as an FTS5 expression, filters as bound SQL, `bm25()` with column
+/// weights, ties broken by document id, fragments for the page, facets over all matches, and did-you-mean.
 ///
-/// The query text reaches SQLite only as a bound `MATCH` argument built by `MatchExpression`, in which every word
-/// and phrase is an FTS5 string. Filters are bound values too.
+/// The user's text reaches SQLite only inside FTS5 strings built by `MatchExpression`, bound to `MATCH ?`, or, with
+/// `--raw`, as a bound expression that SQLite has validated. Filter values are bound too.
 public struct SearchEngine: Sendable {
     public let index: SearchIndex
 
@@ -12,101 +13,151 @@ public struct SearchEngine: Sendable {
         self.index = index
     }
 
-    /// Checks that `query` has something to search, without an index: the same tokenizer, in memory.
+    /// Checks that `request` can be run, without an index (the same tokenizer, in memory): an empty query or a
+    /// `--strict` violation is a usage error even when there is no index yet.
     ///
-    /// `alliance-query` calls it first, so that an empty query is a usage error even when there is no index yet.
-    ///
-    /// - Throws: `QueryError.empty`.
-    public static func validate(query: String) throws {
-        _ = try DatabaseQueue().read { db in
-            try MatchExpression(query, tokenizer: db.makeTokenizer(TokenizerSettings.descriptor))
+    /// - Throws: `QueryError`.
+    public static func validate(_ request: SearchRequest) throws {
+        guard !request.raw else {
+            if request.query.allSatisfy(\.isWhitespace) { throw QueryError.empty(query: request.query) }
+            return
+        }
+        let parsed = QueryParser.parse(request.query)
+        if request.strict, !parsed.warnings.isEmpty { throw QueryError.strict(query: request.query, warnings: parsed.warnings) }
+        guard let node = parsed.node else {
+            if parsed.filters.isEmpty && request.filters.isEmpty { throw QueryError.empty(query: request.query) }
+            return
+        }
+        let expression = try DatabaseQueue().read { db in
+            try MatchExpression(node, query: request.query, tokenizer: db.makeTokenizer(TokenizerSettings.descriptor))
+        }
+        if request.strict, !expression.warnings.isEmpty {
+            throw QueryError.strict(query: request.query, warnings: expression.warnings)
         }
     }
 
     /// Searches the index.
     ///
-    /// Hits are ranked and paged first; snippets are then cut for the page only, since `snippet()` costs time in
-    /// proportion to the matches in a document:
+    /// Hits are ranked and paged first; fragments are cut for the page only:
     ///
     /// ```sql
-    /// SELECT d."id", …, bm25("documents_fts", ?, ?, ?, ?) AS "bm25"
+    /// SELECT d."docid", d."id", …, bm25("documents_fts", ?, ?, ?, ?) AS "bm25"
     /// FROM "documents_fts" JOIN "documents" AS d ON d."docid" = "documents_fts"."rowid"
-    /// WHERE "documents_fts" MATCH ? AND d."type" IN (…)
+    /// WHERE "documents_fts" MATCH ? AND <filters>
     /// ORDER BY "bm25", d."id" LIMIT ? OFFSET ?;
-    /// SELECT snippet("documents_fts", 3, …) FROM "documents_fts" WHERE "documents_fts" MATCH ? AND "rowid" = ?
+    /// SELECT highlight("documents_fts", 3, ?, ?) FROM "documents_fts" WHERE "documents_fts" MATCH ? AND "rowid" = ?
     /// ```
     ///
-    /// The snippet is cut from the body when the body matched, and from the best-matching column otherwise.
-    ///
-    /// - Throws: `QueryError.empty` for a query with nothing to search, `IndexError` when the index cannot be read.
+    /// - Throws: `QueryError` for a query that cannot be run, `IndexError` when the index cannot be read.
     public func search(_ request: SearchRequest) throws -> SearchResults {
         let start = Date()
         let paths = IndexPaths(indexPath: index.path)
         return try index.read { db in
             let tokenizer = try db.makeTokenizer(TokenizerSettings.descriptor)
-            let expression = try MatchExpression(request.query, tokenizer: tokenizer)
-            var warnings = expression.warnings
-            let types = request.types.map { $0.lowercased() }
+            var warnings: [QueryWarning] = []
+            var filters = request.filters
+            var parsed = request.query
+            var candidates: [(expression: String?, mode: MatchMode)] = []
+            var node: QueryNode?
 
-            var filterSQL = ""
-            var filterArguments: StatementArguments = []
-            if !types.isEmpty {
-                filterSQL += #" AND d."type" IN ("# + Array(repeating: "?", count: types.count).joined(separator: ", ") + ")"
-                filterArguments += StatementArguments(types)
-                let known = Set(try String.fetchAll(db, sql: #"SELECT DISTINCT "type" FROM "documents""#))
-                for type in types where !known.contains(type) {
-                    warnings.append("no document in the index has the type \"\(type)\" (types: \(known.sorted().joined(separator: ", ")))")
+            if request.raw {
+                let expression = try MatchExpression(raw: request.query, in: db)
+                candidates = [(expression.sql, .all)]
+            } else {
+                let query = QueryParser.parse(request.query)
+                warnings = query.warnings
+                filters = filters.merged(with: query.filters)
+                node = query.node
+                if let node {
+                    parsed = node.description
+                    let strict = try MatchExpression(node, query: request.query, tokenizer: tokenizer)
+                    warnings += strict.warnings
+                    let loose = node.isPlainList ? try MatchExpression(node.loosened, query: request.query, tokenizer: tokenizer) : strict
+                    switch request.match {
+                    case .all: candidates = [(strict.sql, .all)]
+                    case .any: candidates = [(loose.sql, node.isPlainList ? .any : .all)]
+                    case .auto: candidates = [(strict.sql, .all)] + (loose.sql != strict.sql ? [(loose.sql, .any)] : [])
+                    }
+                } else if filters.isEmpty {
+                    throw QueryError.empty(query: request.query)
+                } else {
+                    parsed = ""
+                    candidates = [(nil, .all)]
+                }
+                if request.strict, !warnings.isEmpty {
+                    throw QueryError.strict(query: request.query, warnings: warnings)
                 }
             }
-            let from = """
-                FROM "documents_fts" JOIN "documents" AS d ON d."docid" = "documents_fts"."rowid"
-                WHERE "documents_fts" MATCH ?\(filterSQL)
-                """
-            let total = try Int.fetchOne(
-                db, sql: "SELECT count(*) \(from)", arguments: [expression.sql] + filterArguments) ?? 0
+            warnings += try unknownTypeWarnings(db, filters: filters)
 
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT d."docid", d."id", d."type", d."title", d."aliases", d."issues", d."path", d."line", d."metadata",
-                        bm25("documents_fts", ?, ?, ?, ?) AS "bm25"
-                    \(from)
-                    ORDER BY "bm25", d."id"
-                    LIMIT ? OFFSET ?
-                    """,
-                arguments: StatementArguments(request.weights.arguments) + [expression.sql] + filterArguments
-                    + [max(0, request.limit), max(0, request.offset)])
+            // Run the strict reading; in auto mode, relax it when it finds too little.
+            var chosen = candidates[0]
+            var scope = MatchScope(expression: chosen.expression, filters: filters)
+            var total = try scope.count(db)
+            var relaxed = false
+            if candidates.count > 1, total < MatchMode.relaxBelow {
+                let looser = MatchScope(expression: candidates[1].expression, filters: filters)
+                let looserTotal = try looser.count(db)
+                if looserTotal > total {
+                    chosen = candidates[1]
+                    scope = looser
+                    total = looserTotal
+                    relaxed = true
+                }
+            }
 
+            let modeNote = relaxed ? "any (relaxed from all, which found fewer than \(MatchMode.relaxBelow))" : chosen.mode.rawValue
+            let builder = SnippetBuilder(count: request.fragments)
             var hits: [SearchHit] = []
-            for (position, row) in rows.enumerated() {
+            for (position, row) in try scope.page(db, request: request).enumerated() {
+                let docid: Int64 = row["docid"]
                 let metadataJSON: String = row["metadata"]
                 let metadata = (try? JSONDecoder().decode([String: JSONValue].self, from: Data(metadataJSON.utf8))) ?? [:]
-                var snippet = try Self.snippet(db, expression: expression.sql, docid: row["docid"], column: 3)
-                if !snippet.hasHighlights {
-                    snippet = try Self.snippet(db, expression: expression.sql, docid: row["docid"], column: -1)
+                let body = try scope.markedBody(db, docid: docid)
+                let score = scope.expression == nil ? 0 : -(row["bm25"] as Double)
+                var explanation: ScoreExplanation?
+                if request.explain {
+                    explanation = ScoreExplanation(
+                        columns: zip(IndexSchema.ftsColumns, request.weights.arguments).enumerated().map { index, column in
+                            ScoreExplanation.Column(name: column.0, weight: column.1, bm25: scope.expression == nil ? 0 : -(row["bm25_\(index)"] as Double))
+                        },
+                        score: score, mode: modeNote)
                 }
                 hits.append(SearchHit(
-                    rank: request.offset + position + 1,
-                    id: row["id"], type: row["type"], title: row["title"],
+                    rank: request.offset + position + 1, id: row["id"], type: row["type"], title: row["title"],
                     aliases: Self.lines(row["aliases"]), issues: Self.lines(row["issues"]),
-                    path: DisplayPath.relative(paths.absolute(row["path"])), line: row["line"],
-                    score: -(row["bm25"] as Double), metadata: metadata, snippet: snippet))
+                    path: DisplayPath.relative(paths.absolute(row["path"])), line: row["line"], score: score,
+                    metadata: metadata, snippets: builder.fragments(of: body.text, matches: body.ranges),
+                    explanation: explanation))
             }
+
+            var facets: [Facet: [FacetCount]] = [:]
+            for facet in request.facets { facets[facet] = try scope.facet(db, facet) }
+
+            var suggestion: String?
+            if total < MatchMode.relaxBelow, let node {
+                let corrections = try Suggester(db: db, tokenizer: tokenizer).corrections(for: node.positiveLeaves)
+                if !corrections.isEmpty {
+                    suggestion = corrections.reduce(request.query) { query, correction in
+                        query.replacingOccurrences(of: correction.original, with: correction.replacement)
+                    }
+                }
+            }
+
             return SearchResults(
-                request: request, expression: expression.sql, total: total, hits: hits, warnings: warnings,
-                tookMilliseconds: Date().timeIntervalSince(start) * 1000)
+                request: request, parsed: parsed, expression: scope.expression ?? "", filters: filters,
+                mode: relaxed ? .any : chosen.mode, relaxed: relaxed, total: total, hits: hits, facets: facets,
+                suggestion: suggestion, warnings: warnings, tookMilliseconds: Date().timeIntervalSince(start) * 1000)
         }
     }
 
-    /// One document's snippet from `column` (-1: the column FTS5 finds best), up to 24 tokens.
-    private static func snippet(_ db: Database, expression: String, docid: Int64, column: Int) throws -> Snippet {
-        let marked = try String.fetchOne(
-            db.cachedStatement(sql: """
-                SELECT snippet("documents_fts", ?, ?, ?, '…', 24) FROM "documents_fts"
-                WHERE "documents_fts" MATCH ? AND "rowid" = ?
-                """),
-            arguments: [column, String(Snippet.openMarker), String(Snippet.closeMarker), expression, docid])
-        return Snippet(marked: marked ?? "")
+    /// A warning for each `type` filter no document has, listing the types there are.
+    private func unknownTypeWarnings(_ db: Database, filters: QueryFilters) throws -> [QueryWarning] {
+        guard !filters.types.isEmpty else { return [] }
+        let known = Set(try String.fetchAll(db, sql: #"SELECT DISTINCT lower("type") FROM "documents""#))
+        return filters.types.filter { !known.contains($0.lowercased()) }.map { type in
+            QueryWarning(position: 0, message: "no document in the index has the type \"\(type)\" (types: \(known.sorted().joined(separator: ", ")))")
+        }
     }
 
     private static func lines(_ text: String) -> [String] {

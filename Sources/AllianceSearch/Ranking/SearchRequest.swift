@@ -6,15 +6,55 @@ public struct SearchRequest: Sendable, Hashable {
     public var limit: Int
     /// Hits to skip before the first one returned.
     public var offset: Int
-    /// Only documents of these types (`organisation`, `publication`, …); empty means every type.
-    public var types: [String]
+    /// Restrictions from command-line options; filter terms in the query are added to them.
+    public var filters: QueryFilters
+    public var match: MatchMode
+    /// Pass the query to FTS5 as it is (after validating it), instead of reading it with `QueryParser`.
+    public var raw: Bool
+    /// Refuse a query that needed reinterpreting, instead of warning.
+    public var strict: Bool
+    /// Counts to make over all matches.
+    public var facets: [Facet]
+    /// Fragments per hit.
+    public var fragments: Int
+    /// Explain each hit's score.
+    public var explain: Bool
     public var weights: ColumnWeights
 
-    public init(query: String, limit: Int = 10, offset: Int = 0, types: [String] = [], weights: ColumnWeights = .default) {
+    public init(
+        query: String, limit: Int = 10, offset: Int = 0, filters: QueryFilters = QueryFilters(),
+        match: MatchMode = .auto, raw: Bool = false, strict: Bool = false, facets: [Facet] = [], fragments: Int = 1,
+        explain: Bool = false, weights: ColumnWeights = .default
+    ) {
         self.query = query
         self.limit = limit
         self.offset = offset
-        self.types = types
+        self.filters = filters
+        self.match = match
+        self.raw = raw
+        self.strict = strict
+        self.facets = facets
+        self.fragments = fragments
+        self.explain = explain
         self.weights = weights
     }
+}
+
+/// How the words of a query combine.
+public enum MatchMode: String, Sendable, Hashable, CaseIterable {
+    /// Every word must match.
+    case all
+    /// Any word may match; documents matching more words rank higher (BM25 sums over words).
+    case any
+    /// `all`, relaxed to `any` when all the words together find fewer than `MatchMode.relaxBelow` documents and the
+    /// query is a plain list of words (as a question typed in natural language is).
+    case auto
+
+    /// Fewer hits than this make `auto` try `any`.
+    public static let relaxBelow = 3
+}
+
+/// A field counted over all matches with `--facets`.
+public enum Facet: String, Sendable, Hashable, CaseIterable {
+    case type, country, lang, issues, year
 }

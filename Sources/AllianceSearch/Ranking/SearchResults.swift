@@ -11,21 +11,42 @@ public struct SearchHit: Sendable, Hashable {
     public var path: String
     /// The line the document starts on in its file.
     public var line: Int
-    /// The negated `bm25()` value: higher is better. Comparable within one query only.
+    /// The negated `bm25()` value: higher is better. Comparable within one query only; 0 for filter-only queries.
     public var score: Double
     public var metadata: [String: JSONValue]
-    public var snippet: Snippet
+    /// The fragments chosen for the matched words, in document order.
+    public var snippets: [Snippet]
+    /// How the score was built, with `--explain`.
+    public var explanation: ScoreExplanation?
+}
+
+/// One value of a facet and how many matching documents have it.
+public struct FacetCount: Sendable, Hashable, Codable {
+    public var value: String
+    public var count: Int
 }
 
 /// The answer to a `SearchRequest`.
 public struct SearchResults: Sendable, Hashable {
     public var request: SearchRequest
-    /// The FTS5 expression that was run.
+    /// The query as the parser read it, in the query language (`police AND brutality`); the raw text with `--raw`.
+    public var parsed: String
+    /// The FTS5 expression that was run; empty for a query of filters only.
     public var expression: String
+    /// The filters in force, from the query and the options.
+    public var filters: QueryFilters
+    /// The mode that answered: `all` or `any`.
+    public var mode: MatchMode
+    /// Whether `auto` relaxed an `all` query that found too little into `any`.
+    public var relaxed: Bool
     /// Every matching document, not only the ones returned.
     public var total: Int
     public var hits: [SearchHit]
+    /// Counts over all matches, for each facet asked for, most frequent first.
+    public var facets: [Facet: [FacetCount]]
+    /// A corrected query, when a word is unknown to the index and a near one is known.
+    public var suggestion: String?
     /// What was reinterpreted or ignored in the query.
-    public var warnings: [String]
+    public var warnings: [QueryWarning]
     public var tookMilliseconds: Double
 }

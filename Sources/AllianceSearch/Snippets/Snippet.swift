@@ -1,49 +1,45 @@
 /// A fragment of a document around the words that matched, with those words marked.
 ///
-/// The fragment comes from FTS5's `snippet()` function, which marks matches with two code points that do not occur
-/// in text (Unicode noncharacters U+FDD0 and U+FDD1). `Snippet` turns the marked string into plain text and a list of
-/// highlighted ranges.
+/// Offsets count Unicode scalars (code points), `start` inclusive and `end` exclusive: `start`/`end` of a snippet
+/// place it in the document's text (the indexed body), and each highlight is given both in the fragment and in the
+/// document.
 public struct Snippet: Sendable, Hashable {
-    /// One highlighted range, as offsets in Unicode scalars into `text`: `start` inclusive, `end` exclusive.
+    /// One matched word or phrase.
     public struct Highlight: Sendable, Hashable, Codable {
+        /// Offsets into the fragment's `text`.
         public var start: Int
         public var end: Int
+        /// Offsets into the document's text.
+        public var documentStart: Int
+        public var documentEnd: Int
+
+        public init(start: Int, end: Int, documentStart: Int, documentEnd: Int) {
+            self.start = start
+            self.end = end
+            self.documentStart = documentStart
+            self.documentEnd = documentEnd
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case start, end
+            case documentStart = "doc_start"
+            case documentEnd = "doc_end"
+        }
     }
 
     /// The fragment's plain text.
     public var text: String
+    /// Where the fragment lies in the document's text.
+    public var start: Int
+    public var end: Int
     /// The matched words, in order.
     public var highlights: [Highlight]
 
-    /// The marker `snippet()` puts before a match.
-    public static let openMarker = Character(Unicode.Scalar(0xFDD0)!)
-    /// The marker `snippet()` puts after a match.
-    public static let closeMarker = Character(Unicode.Scalar(0xFDD1)!)
-
-    public init(text: String, highlights: [Highlight]) {
+    public init(text: String, start: Int, end: Int, highlights: [Highlight]) {
         self.text = text
+        self.start = start
+        self.end = end
         self.highlights = highlights
-    }
-
-    /// Reads a string marked by `snippet()`.
-    public init(marked: String) {
-        var text = ""
-        var highlights: [Highlight] = []
-        var offset = 0
-        var start: Int?
-        for scalar in marked.unicodeScalars {
-            switch Character(scalar) {
-            case Self.openMarker:
-                start = offset
-            case Self.closeMarker:
-                if let begin = start, begin < offset { highlights.append(Highlight(start: begin, end: offset)) }
-                start = nil
-            default:
-                text.unicodeScalars.append(scalar)
-                offset += 1
-            }
-        }
-        self.init(text: text, highlights: highlights)
     }
 
     /// Whether any word is highlighted.

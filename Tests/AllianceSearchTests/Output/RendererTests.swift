@@ -35,20 +35,27 @@ struct RendererTests {
         #expect(object["schema"] as? Int == 1)
         #expect(object["query"] as? String == "survivors")
         #expect(object["expression"] as? String == "\"survivors\"")
+        #expect(object["parsed"] as? String == "survivors")
+        #expect(object["mode"] as? String == "all")
+        #expect(object["relaxed"] as? Bool == false)
+        #expect(object["suggestions"] as? [String] == [])
         #expect((object["total"] as? Int ?? 0) >= 1)
         #expect(object["warnings"] as? [String] == [])
         let hits = try #require(object["hits"] as? [[String: Any]])
         let first = try #require(hits.first)
-        for key in ["rank", "id", "type", "title", "aliases", "issues", "path", "line", "score", "metadata", "snippet"] {
+        for key in ["rank", "id", "type", "title", "aliases", "issues", "path", "line", "score", "metadata", "snippet", "snippets"] {
             #expect(first[key] != nil, "hit field \(key)")
         }
         let snippet = try #require(first["snippet"] as? [String: Any])
         let text = try #require(snippet["text"] as? String)
         let highlights = try #require(snippet["highlights"] as? [[String: Int]])
         let scalars = Array(text.unicodeScalars)
+        let start = try #require(snippet["start"] as? Int)
         for highlight in highlights {
             let word = String(String.UnicodeScalarView(scalars[highlight["start"]!..<highlight["end"]!]))
             #expect(word.lowercased().hasPrefix("surviv"), "highlight \(word)")
+            #expect(highlight["doc_start"]! == start + highlight["start"]!)
+            #expect(highlight["doc_end"]! == start + highlight["end"]!)
         }
     }
 }

@@ -39,8 +39,13 @@ enum Fixtures {
     }()
 
     /// Searches the bundled corpus.
-    static func search(_ query: String, limit: Int = 20, types: [String] = []) throws -> SearchResults {
-        try SearchEngine(index: corpusIndex).search(SearchRequest(query: query, limit: limit, types: types))
+    static func search(
+        _ query: String, limit: Int = 20, types: [String] = [], match: MatchMode = .auto, fragments: Int = 1,
+        facets: [Facet] = [], explain: Bool = false, raw: Bool = false, strict: Bool = false
+    ) throws -> SearchResults {
+        try SearchEngine(index: corpusIndex).search(SearchRequest(
+            query: query, limit: limit, filters: QueryFilters(types: types), match: match, raw: raw, strict: strict,
+            facets: facets, fragments: fragments, explain: explain))
     }
 
     /// A Markdown document with front matter.

@@ -1,0 +1,136 @@
+import Foundation
+
+/// Runs many queries over one open index, for pipelines: `alliance-query --batch FILE` (or `-` for stdin).
+///
+/// Each input line is a query as typed, or a JSON object `{"id", "query", …}` with any of `type`, `country`,
+/// `lang`, `issue` (a string or a list), `year_from`, `year_to`, `limit`, `offset`, `match`, `raw`, `strict`,
+/// `facets`, `fragments`, `explain`. A plain line's id is its line number. Blank lines are skipped.
+///
+/// Each query writes one line: the same JSON document `--format json` writes for it, compact, with `id` added; a
+/// query that cannot be run writes `{"schema", "id", "query", "error": {"status", "message"}}` instead, and the
+/// batch goes on. Only an index error stops it.
+public struct BatchSearch {
+    public let engine: SearchEngine
+    /// The options given on the command line, which a JSON line's fields override.
+    public let defaults: SearchRequest
+
+    public init(engine: SearchEngine, defaults: SearchRequest) {
+        self.engine = engine
+        self.defaults = defaults
+    }
+
+    /// What a whole batch did, for the exit status.
+    public struct Summary: Sendable, Equatable {
+        public var queries = 0
+        public var matched = 0
+        public var failed = 0
+    }
+
+    /// Reads queries from `input` line by line and hands each output line to `write`.
+    ///
+    /// - Throws: `IndexError` when the index cannot be read; lines already answered stay written.
+    public func run(input: FileHandle, write: (String) -> Void) throws -> Summary {
+        var summary = Summary()
+        var number = 0
+        var buffer = Data()
+        func flush(_ lineData: Data) throws {
+            number += 1
+            let line = String(decoding: lineData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !line.isEmpty else { return }
+            summary.queries += 1
+            let (output, total, failed) = try answer(line, number: number)
+            if failed { summary.failed += 1 } else if total > 0 { summary.matched += 1 }
+            write(output)
+        }
+        while true {
+            let chunk = input.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+            while let newline = buffer.firstIndex(of: 0x0A) {
+                try flush(buffer[buffer.startIndex..<newline])
+                buffer.removeSubrange(buffer.startIndex...newline)
+            }
+        }
+        if !buffer.isEmpty { try flush(buffer) }
+        return summary
+    }
+
+    /// The output line for one input line, the total it found, and whether it failed.
+    public func answer(_ line: String, number: Int) throws -> (String, Int, Bool) {
+        var id = String(number)
+        var query = line
+        do {
+            var request = defaults
+            request.query = line
+            if line.hasPrefix("{") {
+                guard case .object(let fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line.utf8)) else {
+                    throw QueryError.invalidBatchLine(line: number, message: "not a JSON object")
+                }
+                id = fields["id"]?.text ?? id
+                request = try Self.request(from: fields, defaults: defaults, line: number)
+                query = request.query
+            }
+            let results = try engine.search(request)
+            let encoded = try ResultDocument.encoder(pretty: false).encode(ResultDocument(results, id: id))
+            return (String(decoding: encoded, as: UTF8.self) + "\n", results.total, false)
+        } catch let error as IndexError {
+            throw error
+        } catch {
+            struct Failure: Encodable {
+                var schema = JSONRenderer.schemaVersion
+                var id: String
+                var query: String
+                var error: Detail
+                struct Detail: Encodable {
+                    var status: Int32
+                    var message: String
+                }
+            }
+            let failure = Failure(
+                id: id, query: query,
+                error: .init(status: ExitStatus.forError(error).rawValue, message: error.localizedDescription))
+            return (String(decoding: try ResultDocument.encoder(pretty: false).encode(failure), as: UTF8.self) + "\n", 0, true)
+        }
+    }
+
+    /// A request from a JSON line's fields, on top of the command line's options.
+    static func request(from fields: [String: JSONValue], defaults: SearchRequest, line: Int) throws -> SearchRequest {
+        var request = defaults
+        guard case .string(let query)? = fields["query"] else {
+            throw QueryError.invalidBatchLine(line: line, message: "\"query\" must be a string")
+        }
+        request.query = query
+        func list(_ key: String) -> [String] { fields[key]?.textList ?? [] }
+        func integer(_ key: String) throws -> Int? {
+            guard let value = fields[key], value != .null else { return nil }
+            guard case .int(let number) = value else {
+                throw QueryError.invalidBatchLine(line: line, message: "\"\(key)\" must be a whole number")
+            }
+            return number
+        }
+        request.filters = request.filters.merged(with: QueryFilters(
+            types: list("type"), countries: list("country"), languages: list("lang"), issues: list("issue"),
+            yearFrom: try integer("year_from"), yearTo: try integer("year_to")))
+        if let limit = try integer("limit") { request.limit = min(max(0, limit), 10_000) }
+        if let offset = try integer("offset") { request.offset = max(0, offset) }
+        if let fragments = try integer("fragments") { request.fragments = min(max(1, fragments), 10) }
+        if let match = fields["match"]?.text {
+            guard let mode = MatchMode(rawValue: match) else {
+                throw QueryError.invalidBatchLine(line: line, message: "\"match\" must be all, any or auto")
+            }
+            request.match = mode
+        }
+        if case .bool(let raw)? = fields["raw"] { request.raw = raw }
+        if case .bool(let strict)? = fields["strict"] { request.strict = strict }
+        if case .bool(let explain)? = fields["explain"] { request.explain = explain }
+        if fields["facets"] != nil {
+            request.facets = try list("facets").map { name in
+                guard let facet = Facet(rawValue: name) else {
+                    throw QueryError.invalidBatchLine(line: line, message: "unknown facet \"\(name)\"")
+                }
+                return facet
+            }
+        }
+        return request
+    }
+}

@@ -1,0 +1,108 @@
+import GRDB
+
+/// Did-you-mean: corrections for query words the index does not know, from the index's own vocabulary.
+///
+/// The vocabulary is FTS5's (`documents_vocab`, an `fts5vocab` table over `documents_fts`): stemmed tokens with the
+/// number of documents each occurs in. For each query word whose tokens occur in no document, the candidates are
+/// the tokens within a small Damerau-Levenshtein distance (1 for words of up to four letters, 2 for longer ones);
+/// the nearest wins, and among equally near ones the most frequent. A stem is shown as a word a reader knows: the
+/// first form of it the index highlights in a document.
+public struct Suggester {
+    let db: Database
+    let tokenizer: any FTS5Tokenizer
+
+    /// One corrected word.
+    public struct Correction: Sendable, Hashable {
+        public var original: String
+        public var replacement: String
+        public var distance: Int
+        public var documentFrequency: Int
+    }
+
+    /// The corrections for the words of `leaves`; empty when every word is known or nothing near enough exists.
+    func corrections(for leaves: [QueryNode]) throws -> [Correction] {
+        var corrections: [Correction] = []
+        var vocabulary: [(term: String, documents: Int)]?
+        for leaf in leaves {
+            guard case .term(let word, false) = leaf else { continue }
+            let tokens = try tokenizer.tokenize(query: word).map(\.token)
+            guard tokens.count == 1, let token = tokens.first, token.count >= 3 else { continue }
+            guard try documentFrequency(token) == 0 else { continue }
+            if vocabulary == nil {
+                vocabulary = try Row.fetchAll(db, sql: #"SELECT "term", "doc" FROM "documents_vocab""#).map { ($0["term"], $0["doc"]) }
+            }
+            let limit = token.count <= 4 ? 1 : 2
+            let target = Array(token.unicodeScalars)
+            var best: (term: String, distance: Int, documents: Int)?
+            for (term, documents) in vocabulary ?? [] {
+                let candidate = Array(term.unicodeScalars)
+                guard abs(candidate.count - target.count) <= limit else { continue }
+                guard let distance = Self.distance(target, candidate, limit: limit) else { continue }
+                if best == nil || (distance, -documents, term) < (best!.distance, -best!.documents, best!.term) {
+                    best = (term, distance, documents)
+                }
+            }
+            if let best {
+                corrections.append(Correction(
+                    original: word, replacement: try surfaceForm(of: best.term) ?? best.term, distance: best.distance,
+                    documentFrequency: best.documents))
+            }
+        }
+        return corrections
+    }
+
+    /// `SELECT "doc" FROM "documents_vocab" WHERE "term" = ?`
+    private func documentFrequency(_ token: String) throws -> Int {
+        try Int.fetchOne(db, sql: #"SELECT "doc" FROM "documents_vocab" WHERE "term" = ?"#, arguments: [token]) ?? 0
+    }
+
+    /// A word as written in some document that the index tokenises as `stem`, lower-cased.
+    private func surfaceForm(of stem: String) throws -> String? {
+        let expression = "\"" + stem.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let open = String(MarkedText.openMarker), close = String(MarkedText.closeMarker)
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT highlight("documents_fts", 0, ?, ?) AS "c0", highlight("documents_fts", 1, ?, ?) AS "c1",
+                    highlight("documents_fts", 2, ?, ?) AS "c2", highlight("documents_fts", 3, ?, ?) AS "c3"
+                FROM "documents_fts" WHERE "documents_fts" MATCH ? LIMIT 1
+                """,
+            arguments: [open, close, open, close, open, close, open, close, expression])
+        guard let row else { return nil }
+        for column in ["c0", "c1", "c2", "c3"] {
+            let marked = MarkedText(row[column] ?? "")
+            if let range = marked.ranges.first {
+                let scalars = Array(marked.text.unicodeScalars)[range]
+                return String(String.UnicodeScalarView(scalars)).lowercased()
+            }
+        }
+        return nil
+    }
+
+    /// The Damerau-Levenshtein (optimal string alignment) distance, or `nil` when it exceeds `limit`.
+    static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], limit: Int) -> Int? {
+        if a == b { return 0 }
+        let n = a.count, m = b.count
+        if abs(n - m) > limit { return nil }
+        var previous2 = [Int](repeating: 0, count: m + 1)
+        var previous = Array(0...m)
+        var current = [Int](repeating: 0, count: m + 1)
+        for i in 1...max(n, 1) where n > 0 {
+            current[0] = i
+            var rowMinimum = current[0]
+            for j in 1...max(m, 1) where m > 0 {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    value = min(value, previous2[j - 2] + 1)
+                }
+                current[j] = value
+                rowMinimum = min(rowMinimum, value)
+            }
+            if rowMinimum > limit { return nil }
+            (previous2, previous, current) = (previous, current, previous2)
+        }
+        let result = n == 0 ? m : (m == 0 ? n : previous[m])
+        return result <= limit ? result : nil
+    }
+}

@@ -1,0 +1,105 @@
+import GRDB
+
+/// The set of documents a search matches: an FTS5 expression (or none, for a query of filters only) and filters.
+///
+/// It owns the SQL that counts, pages, highlights and facets that set, so that all of them see the same documents.
+struct MatchScope {
+    /// The FTS5 expression, or `nil` to match every document that passes the filters.
+    var expression: String?
+    var filters: QueryFilters
+
+    /// `FROM … WHERE …` over the matching documents, aliased `d`, and its arguments.
+    private var source: (sql: String, arguments: StatementArguments) {
+        let (filterSQL, filterArguments) = filters.sql
+        if let expression {
+            return (
+                """
+                FROM "documents_fts" JOIN "documents" AS d ON d."docid" = "documents_fts"."rowid"
+                WHERE "documents_fts" MATCH ?\(filterSQL)
+                """,
+                [expression] + filterArguments)
+        }
+        return (#"FROM "documents" AS d WHERE 1"# + filterSQL, filterArguments)
+    }
+
+    /// `SELECT count(*) FROM … WHERE …`
+    func count(_ db: Database) throws -> Int {
+        let (sql, arguments) = source
+        return try Int.fetchOne(db, sql: "SELECT count(*) \(sql)", arguments: arguments) ?? 0
+    }
+
+    /// One page of hits, best first, ties broken by id; with each column's own BM25 (`bm25_0` … `bm25_3`) when
+    /// `request.explain`.
+    func page(_ db: Database, request: SearchRequest) throws -> [Row] {
+        let (sql, arguments) = source
+        let columns = #"d."docid", d."id", d."type", d."title", d."aliases", d."issues", d."path", d."line", d."metadata""#
+        let paging: StatementArguments = [max(0, request.limit), max(0, request.offset)]
+        guard expression != nil else {
+            return try Row.fetchAll(
+                db, sql: "SELECT \(columns) \(sql) ORDER BY d.\"id\" LIMIT ? OFFSET ?", arguments: arguments + paging)
+        }
+        var scoring = #"bm25("documents_fts", ?, ?, ?, ?) AS "bm25""#
+        var scoringArguments = StatementArguments(request.weights.arguments)
+        if request.explain {
+            for column in IndexSchema.ftsColumns.indices {
+                scoring += #", bm25("documents_fts", ?, ?, ?, ?) AS "bm25_\#(column)""#
+                scoringArguments += StatementArguments(IndexSchema.ftsColumns.indices.map { $0 == column ? 1.0 : 0.0 })
+            }
+        }
+        return try Row.fetchAll(
+            db, sql: "SELECT \(columns), \(scoring) \(sql) ORDER BY \"bm25\", d.\"id\" LIMIT ? OFFSET ?",
+            arguments: scoringArguments + arguments + paging)
+    }
+
+    /// The document's body with the matched words marked by FTS5's `highlight()`; unmarked without an expression.
+    func markedBody(_ db: Database, docid: Int64) throws -> MarkedText {
+        guard let expression else {
+            let body = try String.fetchOne(db, sql: #"SELECT "body" FROM "documents" WHERE "docid" = ?"#, arguments: [docid])
+            return MarkedText(body ?? "")
+        }
+        let marked = try String.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT highlight("documents_fts", 3, ?, ?) FROM "documents_fts"
+                WHERE "documents_fts" MATCH ? AND "rowid" = ?
+                """),
+            arguments: [String(MarkedText.openMarker), String(MarkedText.closeMarker), expression, docid])
+        return MarkedText(marked ?? "")
+    }
+
+    /// Counts of one facet over every matching document, most frequent first, then by value.
+    ///
+    /// ```sql
+    /// WITH "matches" AS (SELECT d."docid" FROM … WHERE …)
+    /// SELECT value, count(*) FROM "matches" JOIN "documents" AS d USING ("docid"), json_each(d."metadata", '$.country')
+    /// GROUP BY value
+    /// ```
+    func facet(_ db: Database, _ facet: Facet) throws -> [FacetCount] {
+        let (sql, arguments) = source
+        let matches = #"WITH "matches" AS (SELECT d."docid" AS "docid" \#(sql)) "#
+        let joined = #"FROM "matches" JOIN "documents" AS d ON d."docid" = "matches"."docid""#
+        let rows: [Row]
+        switch facet {
+        case .type:
+            rows = try Row.fetchAll(db, sql: matches + #"SELECT d."type" AS "value", count(*) AS "count" \#(joined) GROUP BY 1"#, arguments: arguments)
+        case .country, .lang:
+            let key = facet == .country ? "country" : "languages"
+            rows = try Row.fetchAll(
+                db,
+                sql: matches + #"SELECT CAST(je."value" AS TEXT) AS "value", count(*) AS "count" \#(joined), json_each(d."metadata", '$.\#(key)') AS je GROUP BY 1"#,
+                arguments: arguments)
+        case .year:
+            rows = try Row.fetchAll(
+                db,
+                sql: matches + #"SELECT CAST(json_extract(d."metadata", '$.year') AS TEXT) AS "value", count(*) AS "count" \#(joined) WHERE json_extract(d."metadata", '$.year') IS NOT NULL GROUP BY 1"#,
+                arguments: arguments)
+        case .issues:
+            var counts: [String: Int] = [:]
+            for issues in try String.fetchAll(db, sql: matches + #"SELECT d."issues" \#(joined)"#, arguments: arguments) where !issues.isEmpty {
+                for issue in Set(issues.components(separatedBy: "\n")) { counts[issue, default: 0] += 1 }
+            }
+            return counts.map { FacetCount(value: $0.key, count: $0.value) }.sorted { ($1.count, $0.value) < ($0.count, $1.value) }
+        }
+        return rows.map { FacetCount(value: $0["value"] ?? "", count: $0["count"]) }
+            .sorted { ($1.count, $0.value) < ($0.count, $1.value) }
+    }
+}
