@@ -94,6 +94,53 @@ struct AllianceQueryCLITests {
         #expect(result.stderr.hasPrefix(stderrPrefix), "\(result.stderr)")
     }
 
+    @Test(arguments: [
+        (["--strict", "sex OR"], Int32(2), "alliance-query: the query is not valid as typed (--strict): at character 5: 'OR' with nothing after it was ignored\n"),
+        (["--raw", "NEAR(police"], 2, "alliance-query: invalid FTS5 expression at character 12: syntax error near \"\"\n"),
+        (["--facets", "colour", "x"], 2, "Error: unknown facet 'colour'; use type, country, lang, issues or year"),
+        (["--fragments", "0", "x"], 2, "Error: --fragments must be between 1 and 10"),
+        (["--match", "some", "x"], 2, "Error: The value 'some' is invalid for '--match <match>'"),
+        (["--batch", "-", "x"], 2, "Error: give either a query or --batch, not both"),
+        (["--", "-domestic"], 2, "alliance-query: the query \"-domestic\" only excludes words"),
+        (["--raw", "NEAR(police brutality, 3)"], 0, ""),
+        (["--type", "report", "police"], 1, "alliance-query: warning: at character 1: no document in the index has the type \"report\" (types: organisation, programme, publication)\n"),
+    ])
+    func queryLanguageExitStatuses(arguments: [String], status: Int32, stderrPrefix: String) throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try CLIRunner.run("alliance-ingest", [], in: folder)
+        let result = try CLIRunner.run("alliance-query", arguments, in: folder)
+        #expect(result.status == status, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.hasPrefix(stderrPrefix), "\(arguments): \(result.stderr)")
+    }
+
+    @Test func formatsAndBatchFromStandardInput() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try CLIRunner.run("alliance-ingest", [], in: folder)
+        let csv = try CLIRunner.run("alliance-query", ["--format", "csv", "--limit", "2", "sex work"], in: folder)
+        #expect(csv.status == 0)
+        #expect(csv.stdout.hasPrefix("rank,id,type,title,score,path,line,issues,snippet\r\n1,swnob,organisation,"))
+        let jsonl = try CLIRunner.run("alliance-query", ["--format", "jsonl", "--limit", "2", "sex work"], in: folder)
+        let lines = jsonl.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
+
+        try "police brutality\n{\"id\": \"org\", \"query\": \"domestic work\", \"type\": \"organisation\"}\nzzzzqqq\n"
+            .write(to: folder.appendingPathComponent("queries.txt"), atomically: true, encoding: .utf8)
+        let batch = try CLIRunner.run("alliance-query", ["--batch", "queries.txt", "--limit", "1"], in: folder)
+        #expect(batch.status == 0, "\(batch.stderr)")
+        let answers = batch.stdout.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(answers.map { $0?["id"] as? String } == ["1", "org", "3"])
+        #expect(answers.map { $0?["total"] as? Int } == [1, 3, 0])
+
+        try "zzzzqqq\n".write(to: folder.appendingPathComponent("none.txt"), atomically: true, encoding: .utf8)
+        #expect(try CLIRunner.run("alliance-query", ["--batch", "none.txt"], in: folder).status == 1)
+        let missing = try CLIRunner.run("alliance-query", ["--batch", "nowhere.txt"], in: folder)
+        #expect(missing.status == 2)
+        #expect(missing.stderr == "alliance-query: nowhere.txt: cannot read the batch file\n")
+    }
+
     @Test func oddQueriesAnswerWithoutSQLiteErrors() throws {
         let folder = try CLIRunner.cloneLikeFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
