@@ -118,11 +118,6 @@ public final class SearchIndex: Sendable {
         }
     }
 
-    /// The number of documents in the index.
-    public func documentCount() throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#) ?? 0 }
-    }
-
     /// Runs `body` in a read transaction, translating SQLite errors into `IndexError`.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
