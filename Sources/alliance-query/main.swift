@@ -124,8 +124,13 @@ struct AllianceQuery: ParsableCommand {
                 return
             }
             let results = try engine.search(request)
-            if format == .text || format == .csv || format == .tsv {
+            if format != .json {
                 for warning in results.warnings { standardError("alliance-query: warning: \(warning)\n") }
+            }
+            if format != .json && format != .text {
+                // What the text output says in its header, formats without a header say on stderr.
+                if results.relaxed { standardError("alliance-query: no document has all of the words; showing documents with some of them\n") }
+                if let suggestion = results.suggestion { standardError("alliance-query: did you mean: \(suggestion)\n") }
             }
             let style = HighlightStyle.detect(isTerminal: isatty(STDOUT_FILENO) == 1, environment: environment)
             switch format {

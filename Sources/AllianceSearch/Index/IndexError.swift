@@ -52,6 +52,9 @@ public enum IndexError: Error, Sendable, LocalizedError, Equatable {
             return IndexError.corrupt(path: path, detail: "it is not a database")
         case .SQLITE_CORRUPT:
             return IndexError.corrupt(path: path, detail: "its pages are damaged")
+        case .SQLITE_ERROR where (error.message ?? "").hasPrefix("fts5: syntax error") || (error.message ?? "").contains("unterminated string"):
+            // The query reached FTS5 in a form it cannot read: a defect of ours, reported as a query error.
+            return QueryError.unreadable(detail: "FTS5 could not read the expression built from it; please report this query")
         case .SQLITE_ERROR where (error.message ?? "").contains("no such") || (error.message ?? "").contains("fts5"):
             return IndexError.corrupt(path: path, detail: "its tables are not those of an index of this version")
         case .SQLITE_BUSY, .SQLITE_LOCKED:

@@ -124,6 +124,8 @@ public final class SearchIndex: Sendable {
             return try queue.read(body)
         } catch let error as IndexError {
             throw error
+        } catch let error as QueryError {
+            throw error
         } catch {
             throw IndexError.translating(error, path: path)
         }

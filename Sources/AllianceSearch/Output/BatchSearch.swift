@@ -35,7 +35,8 @@ public struct BatchSearch {
         var buffer = Data()
         func flush(_ lineData: Data) throws {
             number += 1
-            let line = String(decoding: lineData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            var line = String(decoding: lineData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.hasPrefix("\u{FEFF}") { line.removeFirst() }
             guard !line.isEmpty else { return }
             summary.queries += 1
             let (output, total, failed) = try answer(line, number: number)
@@ -62,7 +63,8 @@ public struct BatchSearch {
         do {
             var request = defaults
             request.query = line
-            if line.hasPrefix("{") {
+            // A line is JSON when it opens an object with a key; `{title}: sex` is a query.
+            if line.hasPrefix("{\"") || line == "{}" {
                 guard case .object(let fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line.utf8)) else {
                     throw QueryError.invalidBatchLine(line: number, message: "not a JSON object")
                 }
@@ -111,9 +113,16 @@ public struct BatchSearch {
         request.filters = request.filters.merged(with: QueryFilters(
             types: list("type"), countries: list("country"), languages: list("lang"), issues: list("issue"),
             yearFrom: try integer("year_from"), yearTo: try integer("year_to")))
-        if let limit = try integer("limit") { request.limit = min(max(0, limit), 10_000) }
-        if let offset = try integer("offset") { request.offset = max(0, offset) }
-        if let fragments = try integer("fragments") { request.fragments = min(max(1, fragments), 10) }
+        func bounded(_ key: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let value = try integer(key) else { return nil }
+            guard range.contains(value) else {
+                throw QueryError.invalidBatchLine(line: line, message: "\"\(key)\" must be between \(range.lowerBound) and \(range.upperBound)")
+            }
+            return value
+        }
+        if let limit = try bounded("limit", 0...10_000) { request.limit = limit }
+        if let offset = try bounded("offset", 0...Int.max) { request.offset = offset }
+        if let fragments = try bounded("fragments", 1...10) { request.fragments = fragments }
         if let match = fields["match"]?.text {
             guard let mode = MatchMode(rawValue: match) else {
                 throw QueryError.invalidBatchLine(line: line, message: "\"match\" must be all, any or auto")
@@ -124,7 +133,8 @@ public struct BatchSearch {
         if case .bool(let strict)? = fields["strict"] { request.strict = strict }
         if case .bool(let explain)? = fields["explain"] { request.explain = explain }
         if fields["facets"] != nil {
-            request.facets = try list("facets").map { name in
+            let names = list("facets").flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            request.facets = try names.map { name in
                 guard let facet = Facet(rawValue: name) else {
                     throw QueryError.invalidBatchLine(line: line, message: "unknown facet \"\(name)\"")
                 }

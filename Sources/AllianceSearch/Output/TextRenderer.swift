@@ -48,9 +48,11 @@ public struct TextRenderer: Sendable {
             }
             if !fragments.isEmpty { out += "   " + fragments.joined(separator: " ") + "\n" }
             if let explanation = hit.explanation {
-                let columns = explanation.columns.map { "\($0.name) \(Self.format($0.bm25)) ×\(Self.format($0.weight))" }
-                out += "   explain: score \(Self.format(explanation.score)) from bm25 per column × weight: "
-                    + columns.joined(separator: ", ") + "; mode \(explanation.mode)\n"
+                let weights = explanation.columns.map { "\($0.name) \(Self.format($0.weight))" }
+                let alone = explanation.columns.map { "\($0.name) \(Self.format($0.bm25))" }
+                out += "   explain: score \(Self.format(explanation.score)) = bm25 with column weights "
+                    + weights.joined(separator: ", ") + "; each column alone: " + alone.joined(separator: ", ")
+                    + " (FTS5 weighs term counts before they saturate, so the score is not a sum of these); mode \(explanation.mode)\n"
             }
         }
         let facets = Facet.allCases.compactMap { facet in results.facets[facet].map { (facet, $0) } }

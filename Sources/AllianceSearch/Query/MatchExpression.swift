@@ -55,7 +55,7 @@ public struct MatchExpression: Sendable, Hashable {
             guard let range = message.range(of: marker) else { continue }
             var token = String(message[range.upperBound...])
             if marker.hasSuffix("\"") { token = String(token.prefix { $0 != "\"" }) }
-            if !token.isEmpty, let found = query.range(of: token, options: .backwards) {
+            if !token.isEmpty, let found = query.range(of: token) {
                 return query.distance(from: query.startIndex, to: found.lowerBound)
             }
         }
@@ -120,8 +120,16 @@ public struct MatchExpression: Sendable, Hashable {
         }
 
         private mutating func leaf(_ text: String, prefix: Bool) throws -> String? {
-            let string = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            guard try !tokenizer.tokenize(query: text).isEmpty else {
+            // Doubled scalar by scalar: a quote followed by a combining mark is still a quote to FTS5.
+            var string = "\""
+            for scalar in text.unicodeScalars {
+                string.unicodeScalars.append(scalar)
+                if scalar == "\"" { string.unicodeScalars.append(scalar) }
+            }
+            string.unicodeScalars.append("\"")
+            // Symbols alone (emoji, dashes) are tokens to FTS5 but words to no one: they would only make AND fail.
+            let hasWord = text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+            guard hasWord, try !tokenizer.tokenize(query: text).isEmpty else {
                 warnings.append(QueryWarning(position: position(of: text), message: "ignored \(string): it has no letters or digits to search for"))
                 return nil
             }

@@ -12,6 +12,8 @@ public enum QueryError: Error, Sendable, Equatable, LocalizedError {
     case invalidRaw(query: String, message: String, position: Int)
     /// `--batch`: a JSON line that cannot be read as a query.
     case invalidBatchLine(line: Int, message: String)
+    /// FTS5 refused the expression built from the query.
+    case unreadable(detail: String)
 
     public var errorDescription: String? {
         switch self {
@@ -28,6 +30,8 @@ public enum QueryError: Error, Sendable, Equatable, LocalizedError {
             "invalid FTS5 expression at character \(position + 1): \(message)"
         case .invalidBatchLine(let line, let message):
             "batch line \(line): \(message)"
+        case .unreadable(let detail):
+            "the query cannot be searched: \(detail)"
         }
     }
 }

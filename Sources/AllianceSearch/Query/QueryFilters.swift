@@ -27,6 +27,12 @@ public struct QueryFilters: Sendable, Hashable {
 
     public var isEmpty: Bool { self == QueryFilters() }
 
+    /// Whether the year bounds leave no year at all (`year:2010..2000`, or two year filters that do not overlap).
+    public var yearsConflict: Bool {
+        if let yearFrom, let yearTo { return yearFrom > yearTo }
+        return false
+    }
+
     /// Both sets of restrictions: lists are joined, year bounds narrowed.
     public func merged(with other: QueryFilters) -> QueryFilters {
         QueryFilters(

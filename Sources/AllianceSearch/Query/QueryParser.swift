@@ -18,17 +18,31 @@ public struct QueryParser {
 
     /// The default distance of `NEAR(a b)`, as in FTS5.
     public static let defaultNearDistance = 10
+    /// Deeper parentheses are read as if they were not there: the parser and the tree stay shallow.
+    public static let maxDepth = 64
+    /// Words and phrases beyond this many are ignored, so that every query runs in bounded time.
+    public static let maxLeaves = 128
+    private var leafCount = 0
+    private var warnedDepth = false
+    private var warnedUnclosed = false
+    private var sawOr = false
+    private var warnedLeaves = false
 
     public static func parse(_ text: String) -> ParsedQuery {
         var parser = QueryParser(text: text)
-        let node = parser.parseOr(depth: 0)
-        return ParsedQuery(node: node.map(Self.simplified), filters: parser.filters, warnings: parser.warnings)
+        let node = parser.parseOr(depth: 0).map(Self.simplified)
+        if parser.sawOr, parser.filters != QueryFilters() {
+            parser.warnings.append(QueryWarning(position: 0, message: "filter terms apply to the whole query, not to one side of an OR"))
+        }
+        return ParsedQuery(node: node, filters: parser.filters, warnings: parser.warnings)
     }
 
+    /// The parser reads Unicode scalars, one `Character` each: a `"` or `(` followed by a combining mark is still
+    /// a quote or a parenthesis, never hidden inside a grapheme cluster where FTS5 would see it and the parser not.
     private init(text: String) {
         var cleaned: [Character] = []
         var dropped: Int?
-        for (offset, character) in text.enumerated() {
+        for (offset, character) in text.unicodeScalars.map(Character.init).enumerated() {
             if character.unicodeScalars.allSatisfy({ $0.properties.generalCategory == .control }) {
                 if character.isWhitespace { cleaned.append(" ") } else if dropped == nil { dropped = offset }
             } else {
@@ -61,6 +75,7 @@ public struct QueryParser {
                     current = []
                 }
                 pendingOr = index
+                sawOr = true
                 index += 2
                 continue
             }
@@ -90,6 +105,12 @@ public struct QueryParser {
         if isOperator("NOT") {
             index += 3
             skipSpaces()
+            if isOperator("NOT") {
+                warnings.append(QueryWarning(position: start, message: "'NOT NOT' cancels out; both were ignored"))
+                index += 3
+                return nil
+            }
+            if isFilterTerm() { return ignoredNegatedFilter(at: start) }
             guard index < chars.count, chars[index] != ")", let operand = parsePrimary(depth: depth) else {
                 warnings.append(QueryWarning(position: start, message: "'NOT' with nothing after it was ignored"))
                 return nil
@@ -102,6 +123,7 @@ public struct QueryParser {
                 warnings.append(QueryWarning(position: start, message: "a '-' that excludes nothing was ignored"))
                 return nil
             }
+            if isFilterTerm() { return ignoredNegatedFilter(at: start) }
             return parsePrimary(depth: depth).map { .not($0) }
         }
         return parsePrimary(depth: depth)
@@ -113,11 +135,19 @@ public struct QueryParser {
         switch chars[index] {
         case "(":
             index += 1
+            guard depth < Self.maxDepth else {
+                if !warnedDepth {
+                    warnings.append(QueryWarning(position: start, message: "parentheses nested deeper than \(Self.maxDepth) levels were ignored"))
+                    warnedDepth = true
+                }
+                return nil
+            }
             let node = parseOr(depth: depth + 1)
             if index < chars.count, chars[index] == ")" {
                 index += 1
-            } else {
+            } else if !warnedUnclosed {
                 warnings.append(QueryWarning(position: start, message: "a '(' was not closed; it runs to the end of the query"))
+                warnedUnclosed = true
             }
             if node == nil { warnings.append(QueryWarning(position: start, message: "empty parentheses were ignored")) }
             return node
@@ -132,13 +162,18 @@ public struct QueryParser {
             let key = word[..<colon].lowercased()
             let rest = String(word[word.index(after: colon)...])
             if let field = QueryField(rawValue: key) {
-                guard let operand = rest.isEmpty ? parseFieldOperand(depth: depth) : Self.wordNode(rest) else {
+                if rest.hasPrefix("-") || (rest.isEmpty && index < chars.count && chars[index] == "-") {
+                    warnings.append(QueryWarning(position: start, message: "a '-' inside '\(key):' was ignored; write -\(key):word to exclude"))
+                    if rest.isEmpty { index += 1 }
+                }
+                let operandText = rest.hasPrefix("-") ? String(rest.drop { $0 == "-" }) : rest
+                guard let operand = operandText.isEmpty ? parseFieldOperand(depth: depth) : Self.wordNode(operandText) else {
                     warnings.append(QueryWarning(position: start, message: "'\(key):' with nothing after it was ignored"))
                     return nil
                 }
                 return .field(field, operand)
             }
-            if ["type", "country", "lang", "language", "issue", "year"].contains(key) {
+            if Self.filterKeys.contains(key) {
                 let value = rest.isEmpty ? readFilterValue() : rest
                 applyFilter(key, value, at: start)
                 return nil
@@ -148,7 +183,38 @@ public struct QueryParser {
             warnings.append(QueryWarning(position: start, message: "a '*' must end a word (prefix*); it was ignored"))
             return nil
         }
+        guard admitLeaf(at: start) else { return nil }
         return Self.wordNode(word)
+    }
+
+    private static let filterKeys: Set = ["type", "country", "lang", "language", "issue", "year"]
+
+    /// Whether a filter term (`type:…`) starts here.
+    private func isFilterTerm() -> Bool {
+        var end = index
+        while end < chars.count, chars[end].isLetter { end += 1 }
+        return end < chars.count && chars[end] == ":" && Self.filterKeys.contains(String(chars[index..<end]).lowercased())
+    }
+
+    /// Skips a filter term after `-` or `NOT`: filters restrict, they cannot exclude.
+    private mutating func ignoredNegatedFilter(at start: Int) -> QueryNode? {
+        let word = readWord()
+        if word.hasSuffix(":") { _ = readFilterValue() }
+        warnings.append(QueryWarning(
+            position: start,
+            message: "filters cannot be excluded; '\(word)…' was ignored (use a filter that names what you want)"))
+        return nil
+    }
+
+    /// Counts a word or phrase against `maxLeaves`; `false` once the limit is reached.
+    private mutating func admitLeaf(at position: Int) -> Bool {
+        leafCount += 1
+        guard leafCount > Self.maxLeaves else { return true }
+        if !warnedLeaves {
+            warnings.append(QueryWarning(position: position, message: "only the first \(Self.maxLeaves) words and phrases were searched"))
+            warnedLeaves = true
+        }
+        return false
     }
 
     /// A word, or a prefix when it ends with `*`.
@@ -192,6 +258,7 @@ public struct QueryParser {
             warnings.append(QueryWarning(position: start, message: "an empty phrase was ignored"))
             return nil
         }
+        guard admitLeaf(at: start) else { return nil }
         return .phrase(trimmed, prefix: prefix)
     }
 
@@ -225,8 +292,13 @@ public struct QueryParser {
             if chars[index] == "\"" {
                 if let phrase = parsePhrase() { items.append(phrase) }
             } else {
-                let word = readWhile { !$0.isWhitespace && $0 != ")" && $0 != "," && $0 != "\"" }
-                if let node = Self.wordNode(word) { items.append(node) }
+                let wordStart = index
+                var word = readWhile { !$0.isWhitespace && $0 != ")" && $0 != "," && $0 != "\"" }
+                if let colon = word.firstIndex(of: ":"), QueryField(rawValue: word[..<colon].lowercased()) != nil {
+                    warnings.append(QueryWarning(position: wordStart, message: "fields cannot be used inside NEAR; '\(word[...colon])' was ignored"))
+                    word = String(word[word.index(after: colon)...])
+                }
+                if admitLeaf(at: wordStart), let node = Self.wordNode(word) { items.append(node) }
             }
         }
         if !closed { warnings.append(QueryWarning(position: start, message: "'NEAR(' was not closed; it runs to the end of the query")) }

@@ -23,15 +23,22 @@ public struct Suggester {
     func corrections(for leaves: [QueryNode]) throws -> [Correction] {
         var corrections: [Correction] = []
         var vocabulary: [(term: String, documents: Int)]?
+        var words: [String] = []
         for leaf in leaves {
-            guard case .term(let word, false) = leaf else { continue }
+            switch leaf {
+            case .term(let word, false): words.append(word)
+            case .phrase(let text, false): words += text.split(whereSeparator: \.isWhitespace).map(String.init)
+            default: continue
+            }
+        }
+        for word in words {
             let tokens = try tokenizer.tokenize(query: word).map(\.token)
-            guard tokens.count == 1, let token = tokens.first, token.count >= 3 else { continue }
+            guard tokens.count == 1, let token = tokens.first, token.unicodeScalars.count >= 3 else { continue }
             guard try documentFrequency(token) == 0 else { continue }
             if vocabulary == nil {
                 vocabulary = try Row.fetchAll(db, sql: #"SELECT "term", "doc" FROM "documents_vocab""#).map { ($0["term"], $0["doc"]) }
             }
-            let limit = token.count <= 4 ? 1 : 2
+            let limit = token.unicodeScalars.count <= 4 ? 1 : 2
             let target = Array(token.unicodeScalars)
             var best: (term: String, distance: Int, documents: Int)?
             for (term, documents) in vocabulary ?? [] {

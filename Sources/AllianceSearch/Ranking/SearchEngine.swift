@@ -89,11 +89,15 @@ public struct SearchEngine: Sendable {
                 }
             }
             warnings += try unknownTypeWarnings(db, filters: filters)
+            if filters.yearsConflict {
+                warnings.append(QueryWarning(position: 0, message: "the year filters leave no year: from \(filters.yearFrom!) to \(filters.yearTo!)"))
+            }
 
             // Run the strict reading; in auto mode, relax it when it finds too little.
             var chosen = candidates[0]
             var scope = MatchScope(expression: chosen.expression, filters: filters)
             var total = try scope.count(db)
+            let strictTotal = total
             var relaxed = false
             if candidates.count > 1, total < MatchMode.relaxBelow {
                 let looser = MatchScope(expression: candidates[1].expression, filters: filters)
@@ -134,12 +138,13 @@ public struct SearchEngine: Sendable {
             var facets: [Facet: [FacetCount]] = [:]
             for facet in request.facets { facets[facet] = try scope.facet(db, facet) }
 
+            // Did-you-mean looks at what all the words found, before any relaxing hid the unknown one.
             var suggestion: String?
-            if total < MatchMode.relaxBelow, let node {
+            if strictTotal < MatchMode.relaxBelow, let node {
                 let corrections = try Suggester(db: db, tokenizer: tokenizer).corrections(for: node.positiveLeaves)
                 if !corrections.isEmpty {
                     suggestion = corrections.reduce(request.query) { query, correction in
-                        query.replacingOccurrences(of: correction.original, with: correction.replacement)
+                        Self.replacingWord(correction.original, with: correction.replacement, in: query)
                     }
                 }
             }
@@ -158,6 +163,30 @@ public struct SearchEngine: Sendable {
         return filters.types.filter { !known.contains($0.lowercased()) }.map { type in
             QueryWarning(position: 0, message: "no document in the index has the type \"\(type)\" (types: \(known.sorted().joined(separator: ", ")))")
         }
+    }
+
+    /// `text` with each whole-word occurrence of `word` replaced: `ork` in `ork working` is the first word only.
+    static func replacingWord(_ word: String, with replacement: String, in text: String) -> String {
+        let scalars = Array(text.unicodeScalars), target = Array(word.unicodeScalars)
+        func isWordScalar(_ index: Int) -> Bool {
+            index >= 0 && index < scalars.count
+                && (scalars[index].properties.isAlphabetic || scalars[index].properties.numericType != nil
+                    || scalars[index].properties.generalCategory == .nonspacingMark)
+        }
+        var result = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            if index + target.count <= scalars.count, Array(scalars[index..<(index + target.count)]) == target,
+                !isWordScalar(index - 1), !isWordScalar(index + target.count)
+            {
+                result.append(contentsOf: replacement.unicodeScalars)
+                index += target.count
+            } else {
+                result.append(scalars[index])
+                index += 1
+            }
+        }
+        return String(result)
     }
 
     private static func lines(_ text: String) -> [String] {

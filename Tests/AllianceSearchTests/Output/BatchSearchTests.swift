@@ -51,6 +51,19 @@ struct BatchSearchTests {
         #expect(output[1_001].contains(#""id":"1003""#))
     }
 
+    @Test(arguments: [
+        ("\u{FEFF}{\"id\": \"a\", \"query\": \"police\"}", "\"id\":\"a\"", "\"total\":1"),
+        ("{title}: union", "\"id\":\"1\"", "\"parsed\":\"{title}: AND union\""),
+        ("{\"id\": \"n\", \"query\": \"x\", \"limit\": -5}", "\"id\":\"n\"", "limit\\\" must be between 0 and 10000"),
+        ("{\"id\": \"f\", \"query\": \"women\", \"facets\": \"type,country\"}", "\"id\":\"f\"", "\"country\":["),
+    ])
+    func oddBatchLines(line: String, id: String, contains: String) throws {
+        let batch = BatchSearch(engine: SearchEngine(index: Fixtures.corpusIndex), defaults: SearchRequest(query: ""))
+        let (output, _, _) = try batch.answer(line.hasPrefix("\u{FEFF}") ? String(line.dropFirst()) : line, number: 1)
+        #expect(output.contains(id), "\(output)")
+        #expect(output.contains(contains), "\(output)")
+    }
+
     static func withoutTime(_ line: String) -> String {
         line.replacingOccurrences(of: #""took_ms":[0-9.e+-]+"#, with: "", options: .regularExpression)
     }

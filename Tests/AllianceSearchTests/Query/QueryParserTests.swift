@@ -58,6 +58,47 @@ struct QueryParserTests {
     }
 
     @Test(arguments: [
+        ("-type:organisation trafficking", "trafficking", "filters cannot be excluded"),
+        ("NOT year:2004 trafficking", "trafficking", "filters cannot be excluded"),
+        ("sex OR type:publication", "sex", "filter terms apply to the whole query"),
+        ("NOT NOT sex", "sex", "'NOT NOT' cancels out"),
+        ("title:-sex", "title:sex", "a '-' inside 'title:' was ignored"),
+        ("NEAR(title:sex work)", "NEAR(sex work, 10)", "fields cannot be used inside NEAR"),
+    ])
+    func readsOddCombinationsWithAWarning(text: String, expected: String, warning: String) {
+        let parsed = QueryParser.parse(text)
+        #expect(parsed.node?.description == expected, "parse of \(text.debugDescription)")
+        #expect(parsed.warnings.contains { $0.message.hasPrefix(warning) }, "warnings for \(text.debugDescription): \(parsed.warnings)")
+    }
+
+    @Test func aQuoteFollowedByACombiningMarkIsStillAQuote() throws {
+        // As one grapheme cluster, `"` + U+0301 would hide the quote from a parser that reads Characters.
+        let parsed = QueryParser.parse("\"zzz\"\u{301} OR \"\u{301}police\"")
+        #expect(parsed.node?.description == "(\"zzz\" AND \u{301}) OR \"\u{301}police\"")
+        let expression = try DatabaseQueue().read { db in
+            try MatchExpression(parsed.node!, query: "", tokenizer: db.makeTokenizer(TokenizerSettings.descriptor)).sql
+        }
+        #expect(expression == "(\"zzz\" OR \"\u{301}police\")")
+        #expect(throws: QueryError.empty(query: "\"\u{301}\"")) { try Fixtures.search("\"\u{301}\"") }
+    }
+
+    @Test func deepNestingAndHugeQueriesStayBounded() throws {
+        let deep = QueryParser.parse(String(repeating: "(", count: 5_000) + "sex")
+        #expect(deep.node?.description == "sex")
+        #expect(deep.warnings.count == 2)
+        let long = QueryParser.parse(Array(repeating: "police", count: 10_000).joined(separator: " "))
+        #expect(long.node?.positiveLeaves.count == QueryParser.maxLeaves)
+        #expect(long.warnings.map(\.message) == ["only the first 128 words and phrases were searched"])
+        #expect(try Fixtures.search(Array(repeating: "police", count: 10_000).joined(separator: " ")).hits.first?.id == "speak-out-take-action")
+    }
+
+    @Test func symbolsAloneAreNotSearchedFor() throws {
+        let results = try Fixtures.search("police brutality 🙂", match: .all)
+        #expect(results.total == 1)
+        #expect(results.warnings.map(\.message) == ["ignored \"🙂\": it has no letters or digits to search for"])
+    }
+
+    @Test(arguments: [
         ("type:organisation sex", QueryFilters(types: ["organisation"])),
         ("country:\"Hong Kong\" work", QueryFilters(countries: ["Hong Kong"])),
         ("lang:es issue:\"domestic work\" x", QueryFilters(languages: ["es"], issues: ["domestic work"])),

@@ -78,6 +78,12 @@ struct QueryFeaturesTests {
         ("domestc", "domestic"),
         ("trafickking survivers", "trafficking survivors"),
         ("polise brutality", "police brutality"),
+        // Relaxing to any word must not hide the unknown one.
+        ("humn rights", "human rights"),
+        // Words in phrases, Devanagari, and a whole-word replacement.
+        ("\"traficking survivors\"", "\"trafficking survivors\""),
+        ("शक्ती", "शक्ति"),
+        ("ork working", "work working"),
     ])
     func didYouMeanUsesTheIndexVocabulary(query: String, suggestion: String) throws {
         let results = try Fixtures.search(query)
