@@ -39,6 +39,19 @@ public struct Document: Sendable, Hashable {
         self.metadata = metadata
     }
 
+    /// The document with its text in Unicode NFC, as it is indexed: `é` typed as `e` + U+0301 and `é` typed as
+    /// one code point are then the same text, in the index and in what the reader sees.
+    public var normalized: Document {
+        var copy = self
+        copy.id = id.nfc
+        copy.title = title.nfc
+        copy.aliases = aliases.map(\.nfc)
+        copy.issues = issues.map(\.nfc)
+        copy.body = body.nfc
+        copy.metadata = metadata.mapValues(\.nfc)
+        return copy
+    }
+
     /// A fingerprint of everything that is stored for the document, so that ingest can tell an unchanged document
     /// from a changed one without comparing texts.
     public var contentHash: String {
@@ -56,5 +69,24 @@ public struct Document: Sendable, Hashable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(metadata)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension String {
+    /// The string in Unicode Normalization Form C; ASCII text is returned as it is, without work.
+    public var nfc: String {
+        utf8.allSatisfy { $0 < 0x80 } ? self : precomposedStringWithCanonicalMapping
+    }
+}
+
+extension JSONValue {
+    /// The value with every string in NFC.
+    var nfc: JSONValue {
+        switch self {
+        case .string(let text): .string(text.nfc)
+        case .array(let values): .array(values.map(\.nfc))
+        case .object(let values): .object(values.mapValues(\.nfc))
+        default: self
+        }
     }
 }

@@ -12,7 +12,8 @@ public enum DocumentReader {
     ///
     /// 2: YAML 1.2 core typing in front matter, names kept as written.
     /// 3: default ids are paths under the project folder (`IndexPaths.defaultID(for:)`).
-    public static let version = 3
+    /// 4: text is normalised to NFC.
+    public static let version = 4
 
     /// What reading one file produced.
     public struct Reading: Sendable {
@@ -44,6 +45,7 @@ public enum DocumentReader {
         } catch {
             reading.errors.append(CorpusError(path: path, message: "\(error)"))
         }
+        reading.documents = reading.documents.map(\.normalized)
         return reading
     }
 

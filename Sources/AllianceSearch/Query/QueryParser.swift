@@ -28,8 +28,9 @@ public struct QueryParser {
     private var sawOr = false
     private var warnedLeaves = false
 
+    /// The query is read in Unicode NFC, as documents are indexed, so composed and decomposed accents match.
     public static func parse(_ text: String) -> ParsedQuery {
-        var parser = QueryParser(text: text)
+        var parser = QueryParser(text: text.nfc)
         let node = parser.parseOr(depth: 0).map(Self.simplified)
         if parser.sawOr, parser.filters != QueryFilters() {
             parser.warnings.append(QueryWarning(position: 0, message: "filter terms apply to the whole query, not to one side of an OR"))
