@@ -45,7 +45,8 @@ public struct SearchEngine: Sendable {
     /// FROM "documents_fts" JOIN "documents" AS d ON d."docid" = "documents_fts"."rowid"
     /// WHERE "documents_fts" MATCH ? AND <filters>
     /// ORDER BY "bm25", d."id" LIMIT ? OFFSET ?;
-    /// SELECT highlight("documents_fts", 3, ?, ?) FROM "documents_fts" WHERE "documents_fts" MATCH ? AND "rowid" = ?
+    /// SELECT "rowid", highlight("documents_fts", 3, ?, ?) FROM "documents_fts"
+    /// WHERE "documents_fts" MATCH ? AND "rowid" IN (…the page…)
     /// ```
     ///
     /// - Throws: `QueryError` for a query that cannot be run, `IndexError` when the index cannot be read.
@@ -113,11 +114,13 @@ public struct SearchEngine: Sendable {
             let modeNote = relaxed ? "any (relaxed from all, which found fewer than \(MatchMode.relaxBelow))" : chosen.mode.rawValue
             let builder = SnippetBuilder(count: request.fragments)
             var hits: [SearchHit] = []
-            for (position, row) in try scope.page(db, request: request).enumerated() {
+            let page = try scope.page(db, request: request)
+            let bodies = try scope.markedBodies(db, docids: page.map { $0["docid"] })
+            for (position, row) in page.enumerated() {
                 let docid: Int64 = row["docid"]
                 let metadataJSON: String = row["metadata"]
                 let metadata = (try? JSONDecoder().decode([String: JSONValue].self, from: Data(metadataJSON.utf8))) ?? [:]
-                let body = try scope.markedBody(db, docid: docid)
+                let body = bodies[docid] ?? MarkedText("")
                 let score = scope.expression == nil ? 0 : -(row["bm25"] as Double)
                 var explanation: ScoreExplanation?
                 if request.explain {

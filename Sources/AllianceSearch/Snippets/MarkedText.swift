@@ -13,23 +13,23 @@ public struct MarkedText: Sendable, Hashable {
     public var ranges: [Range<Int>]
 
     public init(_ marked: String) {
-        var text = ""
+        var text = String.UnicodeScalarView()
         var ranges: [Range<Int>] = []
         var offset = 0
         var start: Int?
         for scalar in marked.unicodeScalars {
-            switch Character(scalar) {
-            case Self.openMarker:
+            switch scalar.value {
+            case 0xFDD0:
                 start = offset
-            case Self.closeMarker:
+            case 0xFDD1:
                 if let begin = start, begin < offset { ranges.append(begin..<offset) }
                 start = nil
             default:
-                text.unicodeScalars.append(scalar)
+                text.append(scalar)
                 offset += 1
             }
         }
-        self.text = text
+        self.text = String(text)
         self.ranges = ranges
     }
 }

@@ -22,7 +22,6 @@ public struct SnippetBuilder: Sendable {
     public func fragments(of document: String, matches: [Range<Int>]) -> [Snippet] {
         let scalars = Array(document.unicodeScalars)
         guard !scalars.isEmpty else { return [] }
-        let boundaries = Self.graphemeBoundaries(document, count: scalars.count)
         let sentences = Self.sentences(scalars)
         guard !sentences.isEmpty else { return [] }
 
@@ -41,7 +40,7 @@ public struct SnippetBuilder: Sendable {
                 .sorted { $0.order < $1.order }.map(\.sentence)
         }
         return chosen.map { sentence in
-            let window = self.window(sentence, matches: matches, boundaries: boundaries, scalars: scalars)
+            let window = self.window(sentence, matches: matches, scalars: scalars)
             let highlights = matches.filter { $0.lowerBound >= window.lowerBound && $0.upperBound <= window.upperBound }
                 .map {
                     Snippet.Highlight(
@@ -55,7 +54,7 @@ public struct SnippetBuilder: Sendable {
     }
 
     /// The part of a sentence to show: all of it when short, else `maxLength` scalars around its first match.
-    private func window(_ sentence: Range<Int>, matches: [Range<Int>], boundaries: [Bool], scalars: [Unicode.Scalar]) -> Range<Int> {
+    private func window(_ sentence: Range<Int>, matches: [Range<Int>], scalars: [Unicode.Scalar]) -> Range<Int> {
         guard sentence.count > maxLength else { return sentence }
         let first = matches.first { $0.lowerBound >= sentence.lowerBound && $0.upperBound <= sentence.upperBound }
         var start = max(sentence.lowerBound, (first?.lowerBound ?? sentence.lowerBound) - maxLength / 3)
@@ -67,13 +66,13 @@ public struct SnippetBuilder: Sendable {
             if let space = (start..<min(start + slack, end)).first(where: { scalars[$0].properties.isWhitespace }) {
                 start = space + 1
             }
-            while start < end && !boundaries[start] { start += 1 }
+            while start < end && !Self.isGraphemeBoundary(start, in: scalars) { start += 1 }
         }
         if end < sentence.upperBound {
             if let space = stride(from: end - 1, through: max(start, end - slack), by: -1).first(where: { scalars[$0].properties.isWhitespace }) {
                 end = space
             }
-            while end > start && !boundaries[end] { end -= 1 }
+            while end > start && !Self.isGraphemeBoundary(end, in: scalars) { end -= 1 }
         }
         return start..<end
     }
@@ -102,15 +101,21 @@ public struct SnippetBuilder: Sendable {
         return sentences
     }
 
-    /// `boundaries[i]` is true when scalar offset `i` starts a grapheme cluster (or is the end).
-    static func graphemeBoundaries(_ text: String, count: Int) -> [Bool] {
-        var boundaries = [Bool](repeating: false, count: count + 1)
-        var offset = 0
+    /// Whether scalar offset `offset` falls between two grapheme clusters, judged on the scalars around it (a
+    /// cluster longer than `reach` scalars, which no script needs, could be misjudged). Only the edges of cut
+    /// fragments are checked, so a long document is never segmented whole.
+    static func isGraphemeBoundary(_ offset: Int, in scalars: [Unicode.Scalar], reach: Int = 32) -> Bool {
+        if offset <= 0 || offset >= scalars.count { return true }
+        let lower = max(0, offset - reach), upper = min(scalars.count, offset + reach)
+        var local = String.UnicodeScalarView()
+        local.append(contentsOf: scalars[lower..<upper])
+        let text = String(local)
+        var position = 0
         for character in text {
-            boundaries[offset] = true
-            offset += character.unicodeScalars.count
+            if position == offset - lower { return true }
+            if position > offset - lower { return false }
+            position += character.unicodeScalars.count
         }
-        boundaries[count] = true
-        return boundaries
+        return position == offset - lower
     }
 }
