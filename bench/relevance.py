@@ -16,6 +16,7 @@ import gzip
 import json
 import math
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -65,6 +66,7 @@ def main():
     parser.add_argument("--write", help="append the results to this Markdown file")
     parser.add_argument("--label", default="default options", help="the row's name in the results table")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    parser.add_argument("--option", action="append", default=[], help="an extra alliance-query option, for experiments (not the default path)")
     arguments = parser.parse_args()
 
     queries, qrels = load(arguments.collection)
@@ -83,6 +85,7 @@ def main():
 
         batch_input = "".join(text.replace("\n", " ") + "\n" for _, text in judged)
         command = [os.path.join(arguments.binary, "alliance-query"), "--batch", "-", "--limit", "1000", "--index", index, "--no-refresh"]
+        command += [part for option in arguments.option for part in option.split()]
         started = time.time()
         result = subprocess.run(command, input=batch_input.encode("utf-8"), capture_output=True)
         query_seconds = time.time() - started
@@ -126,7 +129,7 @@ def main():
               f"P@10 {metrics['P@10']:.4f}  R@100 {metrics['R@100']:.4f}  "
               f"({metrics['relaxed']} relaxed to any; ingest {metrics['ingest_s']} s, queries {metrics['queries_s']} s)")
     if arguments.write:
-        shown = " ".join(a for a in sys.argv[1:] if not a.startswith("--write") and a != arguments.write)
+        shown = " ".join(shlex.quote(a) for a in sys.argv[1:] if not a.startswith("--write") and a != arguments.write)
         with open(arguments.write, "a", encoding="utf-8") as handle:
             handle.write(f"| {arguments.label} | {metrics['MAP']:.4f} | {metrics['nDCG@10']:.4f} | {metrics['P@10']:.4f} "
                          f"| {metrics['R@100']:.4f} | {time.strftime('%Y-%m-%d')} | `python3 bench/relevance.py {shown}`".rstrip() + " |\n")

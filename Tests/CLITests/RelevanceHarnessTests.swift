@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+
+/// The relevance harness runs in the test suite on a slice of CACM, through the built executables, so that it
+/// cannot rot: if the harness, the batch contract it reads or the ranking breaks, this fails.
+struct RelevanceHarnessTests {
+    @Test func harnessScoresASliceOfCACM() throws {
+        let collection = CLIRunner.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/eval/cacm")
+        try #require(
+            FileManager.default.fileExists(atPath: collection.appendingPathComponent("qrels.tsv").path),
+            "the CACM collection is expected at \(collection.path)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", CLIRunner.packageRoot.appendingPathComponent("bench/relevance.py").path, "--slice", "8",
+            "--binary", CLIRunner.productsFolder.path, "--collection", collection.path, "--json",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let metrics = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(metrics["queries"] as? Int == 8)
+        // Measured at 0.339 (MAP) and 0.483 (nDCG@10) on these 8 queries; a drop below these floors is a regression.
+        #expect((metrics["MAP"] as? Double ?? 0) > 0.30)
+        #expect((metrics["nDCG@10"] as? Double ?? 0) > 0.43)
+    }
+}
