@@ -67,8 +67,11 @@ struct AllianceQuery: ParsableCommand {
     @Option(help: "Fragments per hit, 1 to 10.")
     var fragments = 1
 
-    @Flag(help: "Show how each hit's score was built.")
+    @Flag(help: "Show how each hit's score was built, and which issue concepts were expanded.")
     var explain = false
+
+    @Flag(help: "Do not expand issue concepts across languages (concepts.yaml).")
+    var noExpand = false
 
     @Option(help: "Output format: text, json, jsonl, csv or tsv.")
     var format: Format = .text
@@ -112,7 +115,7 @@ struct AllianceQuery: ParsableCommand {
                 types: Self.split(type), countries: Self.split(country), languages: Self.split(lang), issues: issue,
                 yearFrom: yearFrom, yearTo: yearTo),
             match: match.mode, raw: raw, strict: strict, facets: try facetList(), fragments: fragments,
-            explain: explain)
+            explain: explain, expand: !noExpand)
         do {
             if batch == nil { try SearchEngine.validate(request) }
             let index = try SearchIndex.openRefreshing(

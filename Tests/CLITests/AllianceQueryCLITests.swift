@@ -17,7 +17,7 @@ struct AllianceQueryCLITests {
         #expect(lines[0] == "1 result for \"police brutality\"")
         #expect(lines[2] == "1. **Speak Out, Take Action: Sex Workers' Organisations in Bangladesh, Cambodia and India Raise Their Voices Against Police Brutality**")
         #expect(lines[3].hasPrefix("   publication · speak-out-take-action · corpus/publications/speak-out-take-action.md · score "))
-        #expect(lines[4].contains("**police** **brutality**"))
+        #expect(lines[4].contains("**police brutality**"))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("index/alliance.sqlite").path))
 
         // The second query finds the index up to date and says nothing on stderr.

@@ -108,12 +108,22 @@ struct FrontMatter {
         return .string(text)
     }
 
-    private static func corpusError(_ error: YamlError, path: String, yamlLines: [Substring]) -> CorpusError {
+    /// The line (1-based, within the YAML) and a one-line description of a Yams error.
+    static func describe(_ error: YamlError) -> (line: Int?, detail: String) {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
             let .composer(context, problem, mark, _):
-            let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
-            return CorpusError(path: path, line: mark.line + 1, message: "invalid YAML front matter: \(detail)")
+            return (mark.line, [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " "))
+        default:
+            return (nil, "\(error)".split(separator: "\n").first.map(String.init) ?? "unreadable")
+        }
+    }
+
+    private static func corpusError(_ error: YamlError, path: String, yamlLines: [Substring]) -> CorpusError {
+        switch error {
+        case .scanner, .parser, .composer:
+            let (line, detail) = describe(error)
+            return CorpusError(path: path, line: (line ?? 0) + 1, message: "invalid YAML front matter: \(detail)")
         case let .duplicatedKeysInMapping(duplicates, context):
             // Name the line that sets the field again, not the start of the mapping.
             let repeated = duplicates.first.flatMap { key in

@@ -19,6 +19,7 @@ struct ResultDocument: Encodable {
     var took_ms: Double
     var warnings: [String]
     var suggestions: [String]
+    var expansions: [ExpansionJSON]
     var facets: [String: [FacetCount]]
     var hits: [Hit]
 
@@ -37,6 +38,12 @@ struct ResultDocument: Encodable {
         var snippet: SnippetJSON
         var snippets: [SnippetJSON]
         var explain: Explanation?
+    }
+
+    struct ExpansionJSON: Encodable {
+        var concept: String
+        var matched: String
+        var terms: [String]
     }
 
     struct SnippetJSON: Encodable {
@@ -72,6 +79,7 @@ struct ResultDocument: Encodable {
         took_ms = (results.tookMilliseconds * 100).rounded() / 100
         warnings = results.warnings.map(\.description)
         suggestions = results.suggestion.map { [$0] } ?? []
+        expansions = results.expansions.map { ExpansionJSON(concept: $0.concept, matched: $0.matched, terms: $0.terms) }
         facets = Dictionary(uniqueKeysWithValues: results.facets.map { ($0.key.rawValue, $0.value) })
         hits = results.hits.map { hit in
             let snippets = hit.snippets.map { SnippetJSON(text: $0.text, start: $0.start, end: $0.end, highlights: $0.highlights) }

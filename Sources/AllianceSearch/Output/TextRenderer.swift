@@ -36,6 +36,12 @@ public struct TextRenderer: Sendable {
         if let suggestion = results.suggestion {
             out += "Did you mean: \(suggestion)\n"
         }
+        if results.request.explain {
+            for expansion in results.expansions {
+                out += "Expanded \(expansion.matched) (issue \"\(expansion.concept)\") to: "
+                    + expansion.terms.joined(separator: " | ") + "\n"
+            }
+        }
         for hit in results.hits {
             out += "\n\(hit.rank). \(style.open)\(hit.title)\(style.close)\n"
             let location = hit.line > 1 ? "\(hit.path):\(hit.line)" : hit.path

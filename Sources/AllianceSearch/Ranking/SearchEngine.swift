@@ -60,6 +60,8 @@ public struct SearchEngine: Sendable {
             var parsed = request.query
             var candidates: [(expression: String?, mode: MatchMode)] = []
             var node: QueryNode?
+            var expansions: [ConceptMap.Expansion] = []
+            var relaxedExpansions: [ConceptMap.Expansion] = []
 
             if request.raw {
                 let expression = try MatchExpression(raw: request.query, in: db)
@@ -71,9 +73,21 @@ public struct SearchEngine: Sendable {
                 node = query.node
                 if let node {
                     parsed = node.description
-                    let strict = try MatchExpression(node, query: request.query, tokenizer: tokenizer)
+                    var concepts = ConceptMap(concepts: [])
+                    if request.expand {
+                        do {
+                            concepts = try ConceptMap.load(from: (try IndexSettings.fetch(db)?.roots ?? []).map(paths.absolute))
+                        } catch let error as CorpusError {
+                            warnings.append(QueryWarning(position: 0, message: "issue concepts were not used: \(error)"))
+                        }
+                    }
+                    let (strictNode, strictExpansions) = try concepts.expand(node, tokenizer: tokenizer)
+                    expansions = strictExpansions
+                    let strict = try MatchExpression(strictNode, query: request.query, tokenizer: tokenizer)
                     warnings += strict.warnings
-                    let loose = node.isPlainList ? try MatchExpression(node.loosened, query: request.query, tokenizer: tokenizer) : strict
+                    let (looseNode, looseExpansions) = try concepts.expand(node.loosened, tokenizer: tokenizer)
+                    if node.isPlainList { relaxedExpansions = looseExpansions }
+                    let loose = node.isPlainList ? try MatchExpression(looseNode, query: request.query, tokenizer: tokenizer) : strict
                     switch request.match {
                     case .all: candidates = [(strict.sql, .all)]
                     case .any: candidates = [(loose.sql, node.isPlainList ? .any : .all)]
@@ -155,7 +169,9 @@ public struct SearchEngine: Sendable {
             return SearchResults(
                 request: request, parsed: parsed, expression: scope.expression ?? "", filters: filters,
                 mode: relaxed ? .any : chosen.mode, relaxed: relaxed, total: total, hits: hits, facets: facets,
-                suggestion: suggestion, warnings: warnings, tookMilliseconds: Date().timeIntervalSince(start) * 1000)
+                suggestion: suggestion, expansions: relaxed || chosen.mode == .any ? relaxedExpansions : expansions,
+                warnings: warnings,
+                tookMilliseconds: Date().timeIntervalSince(start) * 1000)
         }
     }
 

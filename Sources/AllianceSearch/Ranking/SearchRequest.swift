@@ -19,12 +19,14 @@ public struct SearchRequest: Sendable, Hashable {
     public var fragments: Int
     /// Explain each hit's score.
     public var explain: Bool
+    /// Expand issue concepts across languages (`concepts.yaml`); `--no-expand` turns it off.
+    public var expand: Bool
     public var weights: ColumnWeights
 
     public init(
         query: String, limit: Int = 10, offset: Int = 0, filters: QueryFilters = QueryFilters(),
         match: MatchMode = .auto, raw: Bool = false, strict: Bool = false, facets: [Facet] = [], fragments: Int = 1,
-        explain: Bool = false, weights: ColumnWeights = .default
+        explain: Bool = false, expand: Bool = true, weights: ColumnWeights = .default
     ) {
         self.query = query
         self.limit = limit
@@ -36,6 +38,7 @@ public struct SearchRequest: Sendable, Hashable {
         self.facets = facets
         self.fragments = fragments
         self.explain = explain
+        self.expand = expand
         self.weights = weights
     }
 }

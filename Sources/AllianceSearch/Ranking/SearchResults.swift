@@ -46,6 +46,8 @@ public struct SearchResults: Sendable, Hashable {
     public var facets: [Facet: [FacetCount]]
     /// A corrected query, when a word is unknown to the index and a near one is known.
     public var suggestion: String?
+    /// The issue concepts the query named, and the terms searched for them.
+    public var expansions: [ConceptMap.Expansion]
     /// What was reinterpreted or ignored in the query.
     public var warnings: [QueryWarning]
     public var tookMilliseconds: Double
