@@ -72,6 +72,21 @@ public struct ConceptMap: Sendable {
         return ConceptMap(concepts: concepts)
     }
 
+    /// The FTS5 expression of every concept's terms as phrases, keyed by the lower-cased concept name and by each
+    /// lower-cased term, for the `issue` filter.
+    func issueExpressions() -> [String: String] {
+        var expressions: [String: String] = [:]
+        for concept in concepts {
+            let expression = concept.terms.map { term in
+                "\"" + String(String.UnicodeScalarView(term.unicodeScalars.flatMap { $0 == "\"" ? [$0, $0] : [$0] })) + "\""
+            }.joined(separator: " OR ")
+            for key in [concept.name] + concept.terms where expressions[key.lowercased()] == nil {
+                expressions[key.lowercased()] = expression
+            }
+        }
+        return expressions
+    }
+
     /// `node` with every run of words or phrases that spells a concept term replaced by an OR of the words as
     /// typed and all the concept's terms, as phrases; and the expansions made.
     func expand(_ node: QueryNode, tokenizer: any FTS5Tokenizer) throws -> (QueryNode, [Expansion]) {

@@ -50,7 +50,11 @@ public struct QueryFilters: Sendable, Hashable {
     /// AND instr(char(10) || lower(d."issues") || char(10), char(10) || ? || char(10)) > 0   -- one per issue, ORed
     /// AND CAST(json_extract(d."metadata", '$.year') AS INTEGER) BETWEEN ? AND ?
     /// ```
-    var sql: (String, StatementArguments) {
+    ///
+    /// `issueExpressions` maps a lower-cased issue name to the FTS5 expression of its concept's terms: a document
+    /// then passes the `issue` filter when it carries the tag **or** its text names the issue in any language,
+    /// `… OR d."docid" IN (SELECT "rowid" FROM "documents_fts" WHERE "documents_fts" MATCH ?)`.
+    func sql(issueExpressions: [String: String] = [:]) -> (String, StatementArguments) {
         var clauses: [String] = []
         var arguments: StatementArguments = []
         func placeholders(_ values: [String]) -> String {
@@ -68,9 +72,18 @@ public struct QueryFilters: Sendable, Hashable {
             arguments += StatementArguments(lowered(values))
         }
         if !issues.isEmpty {
-            let one = #"instr(char(10) || lower(d."issues") || char(10), char(10) || ? || char(10)) > 0"#
-            clauses.append("(" + Array(repeating: one, count: issues.count).joined(separator: " OR ") + ")")
-            arguments += StatementArguments(lowered(issues))
+            let tagged = #"instr(char(10) || lower(d."issues") || char(10), char(10) || ? || char(10)) > 0"#
+            let named = #"d."docid" IN (SELECT "rowid" FROM "documents_fts" WHERE "documents_fts" MATCH ?)"#
+            var alternatives: [String] = []
+            for issue in lowered(issues) {
+                alternatives.append(tagged)
+                arguments += [issue]
+                if let expression = issueExpressions[issue] {
+                    alternatives.append(named)
+                    arguments += [expression]
+                }
+            }
+            clauses.append("(" + alternatives.joined(separator: " OR ") + ")")
         }
         if yearFrom != nil || yearTo != nil {
             clauses.append(#"CAST(json_extract(d."metadata", '$.year') AS INTEGER) BETWEEN ? AND ?"#)

@@ -7,10 +7,12 @@ struct MatchScope {
     /// The FTS5 expression, or `nil` to match every document that passes the filters.
     var expression: String?
     var filters: QueryFilters
+    /// For `issue` filters: the FTS5 expression of each issue concept's terms, by lower-cased issue name.
+    var issueExpressions: [String: String] = [:]
 
     /// `FROM … WHERE …` over the matching documents, aliased `d`, and its arguments.
     private var source: (sql: String, arguments: StatementArguments) {
-        let (filterSQL, filterArguments) = filters.sql
+        let (filterSQL, filterArguments) = filters.sql(issueExpressions: issueExpressions)
         if let expression {
             return (
                 """

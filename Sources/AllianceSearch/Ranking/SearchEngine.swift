@@ -63,24 +63,24 @@ public struct SearchEngine: Sendable {
             var expansions: [ConceptMap.Expansion] = []
             var relaxedExpansions: [ConceptMap.Expansion] = []
 
+            var concepts = ConceptMap(concepts: [])
+            if request.expand {
+                do {
+                    concepts = try ConceptMap.load(from: (try IndexSettings.fetch(db)?.roots ?? []).map(paths.absolute))
+                } catch let error as CorpusError {
+                    warnings.append(QueryWarning(position: 0, message: "issue concepts were not used: \(error)"))
+                }
+            }
             if request.raw {
                 let expression = try MatchExpression(raw: request.query, in: db)
                 candidates = [(expression.sql, .all)]
             } else {
                 let query = QueryParser.parse(request.query)
-                warnings = query.warnings
+                warnings += query.warnings
                 filters = filters.merged(with: query.filters)
                 node = query.node
                 if let node {
                     parsed = node.description
-                    var concepts = ConceptMap(concepts: [])
-                    if request.expand {
-                        do {
-                            concepts = try ConceptMap.load(from: (try IndexSettings.fetch(db)?.roots ?? []).map(paths.absolute))
-                        } catch let error as CorpusError {
-                            warnings.append(QueryWarning(position: 0, message: "issue concepts were not used: \(error)"))
-                        }
-                    }
                     let (strictNode, strictExpansions) = try concepts.expand(node, tokenizer: tokenizer)
                     expansions = strictExpansions
                     let strict = try MatchExpression(strictNode, query: request.query, tokenizer: tokenizer)
@@ -110,12 +110,13 @@ public struct SearchEngine: Sendable {
 
             // Run the strict reading; in auto mode, relax it when it finds too little.
             var chosen = candidates[0]
-            var scope = MatchScope(expression: chosen.expression, filters: filters)
+            let issueExpressions = concepts.issueExpressions()
+            var scope = MatchScope(expression: chosen.expression, filters: filters, issueExpressions: issueExpressions)
             var total = try scope.count(db)
             let strictTotal = total
             var relaxed = false
             if candidates.count > 1, total < MatchMode.relaxBelow {
-                let looser = MatchScope(expression: candidates[1].expression, filters: filters)
+                let looser = MatchScope(expression: candidates[1].expression, filters: filters, issueExpressions: issueExpressions)
                 let looserTotal = try looser.count(db)
                 if looserTotal > total {
                     chosen = candidates[1]

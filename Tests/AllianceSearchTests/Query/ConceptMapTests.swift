@@ -35,6 +35,12 @@ struct ConceptMapTests {
         // A term of the concept in another language expands the same way.
         #expect(Set(try engine.search(SearchRequest(query: "pekerja rumah tangga")).hits.map(\.id)) == ["id", "es", "ne", "bn"])
 
+        // --issue finds the documents that name the issue in any language, tagged or not.
+        let byIssue = try engine.search(SearchRequest(query: "", filters: QueryFilters(issues: ["domestic work"])))
+        #expect(Set(byIssue.hits.map(\.id)) == ["id", "es", "ne", "bn"])
+        #expect(try engine.search(SearchRequest(query: "organizan issue:\"domestic work\"")).hits.map(\.id) == ["es"])
+        #expect(try engine.search(SearchRequest(query: "", filters: QueryFilters(issues: ["domestic work"]), expand: false)).total == 0)
+
         // The file is read at query time: an edit needs no re-index.
         try """
             concepts:
