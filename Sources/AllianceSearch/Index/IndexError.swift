@@ -75,7 +75,7 @@ public enum IndexError: Error, Sendable, LocalizedError, Equatable {
     }
 
     /// The same error about `path`, when it was met on the temporary file `temporary` of a rebuild.
-    func naming(_ path: String, instead temporary: String, hadIndex: Bool) -> IndexError {
+    func naming(_ path: String, instead temporary: String) -> IndexError {
         switch self {
         case .diskFull: return .diskFull(path: path)
         case .io(let other, let detail) where other == temporary: return .io(path: path, detail: detail)

@@ -156,7 +156,7 @@ public enum Ingester {
             return report
         } catch {
             for suffix in ["", "-journal", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
-            if let error = error as? IndexError { throw error.naming(path, instead: temporary, hadIndex: previous != nil) }
+            if let error = error as? IndexError { throw error.naming(path, instead: temporary) }
             throw error
         }
     }

@@ -77,9 +77,7 @@ public struct ConceptMap: Sendable {
     func issueExpressions() -> [String: String] {
         var expressions: [String: String] = [:]
         for concept in concepts {
-            let expression = concept.terms.map { term in
-                "\"" + String(String.UnicodeScalarView(term.unicodeScalars.flatMap { $0 == "\"" ? [$0, $0] : [$0] })) + "\""
-            }.joined(separator: " OR ")
+            let expression = concept.terms.map(MatchExpression.string).joined(separator: " OR ")
             for key in [concept.name] + concept.terms where expressions[key.lowercased()] == nil {
                 expressions[key.lowercased()] = expression
             }
@@ -163,3 +161,30 @@ public struct ConceptMap: Sendable {
         }
     }
 }
+
+/// Keeps the concepts read for a set of folders while their `concepts.yaml` files are unchanged, so that a batch of
+/// thousands of queries reads and parses them once, and an edit is still seen by the next query.
+final class ConceptCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var key: [String] = []
+    private var map: ConceptMap?
+
+    func map(for folders: [String]) throws -> ConceptMap {
+        // The key: each folder with the size and date of its concepts file, or nothing when it has none.
+        let key = folders.map { folder -> String in
+            let path = (folder as NSString).appendingPathComponent(ConceptMap.fileName)
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return folder }
+            let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
+            let date = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            return "\(folder)\u{0}\(size)\u{0}\(date)"
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        if let map, key == self.key { return map }
+        let loaded = try ConceptMap.load(from: folders)
+        self.key = key
+        self.map = loaded
+        return loaded
+    }
+}
+

@@ -49,6 +49,21 @@ public struct MatchExpression: Sendable, Hashable {
         warnings = []
     }
 
+    /// `text` as an FTS5 string: in double quotes, each double quote inside doubled. Done scalar by scalar: a quote
+    /// followed by a combining mark is one `Character` to Swift but still a quote to FTS5.
+    ///
+    /// Related SQLite documentation: <https://www.sqlite.org/fts5.html#fts5_strings>
+    public static func string(_ text: String) -> String {
+        var string = String.UnicodeScalarView()
+        string.append("\"")
+        for scalar in text.unicodeScalars {
+            string.append(scalar)
+            if scalar == "\"" { string.append(scalar) }
+        }
+        string.append("\"")
+        return String(string)
+    }
+
     /// The character position SQLite's message points at: the text after `near "…"` or `column: `, else the end.
     static func position(of message: String, in query: String) -> Int {
         for marker in ["near \"", "no such column: "] {
@@ -120,13 +135,7 @@ public struct MatchExpression: Sendable, Hashable {
         }
 
         private mutating func leaf(_ text: String, prefix: Bool) throws -> String? {
-            // Doubled scalar by scalar: a quote followed by a combining mark is still a quote to FTS5.
-            var string = "\""
-            for scalar in text.unicodeScalars {
-                string.unicodeScalars.append(scalar)
-                if scalar == "\"" { string.unicodeScalars.append(scalar) }
-            }
-            string.unicodeScalars.append("\"")
+            let string = MatchExpression.string(text)
             // Symbols alone (emoji, dashes) are tokens to FTS5 but words to no one: they would only make AND fail.
             let hasWord = text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
             guard hasWord, try !tokenizer.tokenize(query: text).isEmpty else {

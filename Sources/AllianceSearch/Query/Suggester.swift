@@ -65,7 +65,7 @@ public struct Suggester {
 
     /// A word as written in some document that the index tokenises as `stem`, lower-cased.
     private func surfaceForm(of stem: String) throws -> String? {
-        let expression = "\"" + stem.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let expression = MatchExpression.string(stem)
         let open = String(MarkedText.openMarker), close = String(MarkedText.closeMarker)
         let row = try Row.fetchOne(
             db,

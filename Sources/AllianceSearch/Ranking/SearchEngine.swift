@@ -8,6 +8,7 @@ import GRDB
 /// `--raw`, as a bound expression that SQLite has validated. Filter values are bound too.
 public struct SearchEngine: Sendable {
     public let index: SearchIndex
+    private let concepts = ConceptCache()
 
     public init(index: SearchIndex) {
         self.index = index
@@ -66,7 +67,7 @@ public struct SearchEngine: Sendable {
             var concepts = ConceptMap(concepts: [])
             if request.expand {
                 do {
-                    concepts = try ConceptMap.load(from: (try IndexSettings.fetch(db)?.roots ?? []).map(paths.absolute))
+                    concepts = try self.concepts.map(for: (try IndexSettings.fetch(db)?.roots ?? []).map(paths.absolute))
                 } catch let error as CorpusError {
                     warnings.append(QueryWarning(position: 0, message: "issue concepts were not used: \(error)"))
                 }
