@@ -42,9 +42,9 @@ enum DocumentStore {
     static func insert(_ db: Database, _ document: Document, storedPath: String, at timestamp: String) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO "documents" ("type", "title", "aliases", "issues", "body", "path", "line", "metadata",
-                    "content_hash", "indexed_at", "id")
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO "documents" ("type", "title", "aliases", "issues", "body", "khmer", "path", "line",
+                    "metadata", "content_hash", "indexed_at", "id")
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: values(document, storedPath: storedPath, at: timestamp))
     }
@@ -52,8 +52,8 @@ enum DocumentStore {
     static func update(_ db: Database, _ document: Document, storedPath: String, at timestamp: String) throws {
         try db.cachedStatement(
             sql: """
-                UPDATE "documents" SET "type" = ?, "title" = ?, "aliases" = ?, "issues" = ?, "body" = ?, "path" = ?,
-                    "line" = ?, "metadata" = ?, "content_hash" = ?, "indexed_at" = ?
+                UPDATE "documents" SET "type" = ?, "title" = ?, "aliases" = ?, "issues" = ?, "body" = ?, "khmer" = ?,
+                    "path" = ?, "line" = ?, "metadata" = ?, "content_hash" = ?, "indexed_at" = ?
                 WHERE "id" = ?
                 """
         ).execute(arguments: values(document, storedPath: storedPath, at: timestamp))
@@ -63,7 +63,9 @@ enum DocumentStore {
     private static func values(_ document: Document, storedPath: String, at timestamp: String) -> StatementArguments {
         [
             document.type, document.title, document.aliases.joined(separator: "\n"),
-            document.issues.joined(separator: "\n"), document.body, storedPath, document.line,
+            document.issues.joined(separator: "\n"), document.body,
+            KhmerGrams.indexText(([document.title] + document.aliases + [document.body]).joined(separator: "\n")),
+            storedPath, document.line,
             document.metadataJSON, document.contentHash, timestamp, document.id,
         ]
     }

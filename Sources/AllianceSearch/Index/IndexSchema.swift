@@ -3,7 +3,7 @@ import GRDB
 /// The tables of an index, created and changed only through GRDB migrations.
 ///
 /// - `documents`: one row per document, with the stripped text. It is the content table of the FTS5 index.
-/// - `documents_fts`: an external-content FTS5 table over `title`, `aliases`, `issues` and `body`, kept in step with
+/// - `documents_fts`: an external-content FTS5 table over `title`, `aliases`, `issues`, `body` and `khmer`, kept in step with
 ///   `documents` by the triggers GRDB's `synchronize(withTable:)` creates. The text is stored once, in `documents`.
 /// - `sources`: the manifest of source files (size, modification time, content hash) that makes ingest incremental.
 /// - `index_settings`: key-value facts about the index: schema version, tokenizer, corpus roots, dates.
@@ -15,13 +15,14 @@ public enum IndexSchema {
     ///
     /// 2: paths are stored relative to the index's folder, not absolute.
     /// 3: `documents_vocab`, the FTS5 vocabulary did-you-mean reads.
-    public static let version = 3
+    /// 4: the `khmer` column of Khmer cluster pairs (`KhmerGrams`).
+    public static let version = 4
 
     /// The `PRAGMA application_id` stamped on every index ('ALLS'), to tell an index from any other SQLite file.
     public static let applicationID: Int32 = 0x414C_4C53
 
     /// The FTS5 table's columns, in order; `bm25()` weights follow this order.
-    public static let ftsColumns = ["title", "aliases", "issues", "body"]
+    public static let ftsColumns = ["title", "aliases", "issues", "body", "khmer"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -55,11 +56,24 @@ public enum IndexSchema {
             try db.create(virtualTable: "documents_fts", using: FTS5()) { t in
                 t.synchronize(withTable: "documents")
                 t.tokenizer = TokenizerSettings.descriptor
-                for column in ftsColumns { t.column(column) }
+                for column in ["title", "aliases", "issues", "body"] { t.column(column) }
             }
         }
         migrator.registerMigration("v2: vocabulary") { db in
             // One row per token: the documents and occurrences it has. Read by `Suggester`.
+            try db.execute(sql: #"CREATE VIRTUAL TABLE "documents_vocab" USING fts5vocab("documents_fts", row)"#)
+        }
+        migrator.registerMigration("v3: khmer") { db in
+            // FTS5 tables cannot gain a column: the table is made again with it, and filled from `documents`.
+            try db.alter(table: "documents") { t in t.add(column: "khmer", .text).notNull().defaults(to: "") }
+            try db.execute(sql: #"DROP TABLE "documents_vocab""#)
+            try db.dropFTS5SynchronizationTriggers(forTable: "documents_fts")
+            try db.execute(sql: #"DROP TABLE "documents_fts""#)
+            try db.create(virtualTable: "documents_fts", using: FTS5()) { t in
+                t.synchronize(withTable: "documents")
+                t.tokenizer = TokenizerSettings.descriptor
+                for column in ftsColumns { t.column(column) }
+            }
             try db.execute(sql: #"CREATE VIRTUAL TABLE "documents_vocab" USING fts5vocab("documents_fts", row)"#)
         }
         return migrator

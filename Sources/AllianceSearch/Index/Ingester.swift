@@ -168,7 +168,7 @@ public enum Ingester {
     private static func copyDocuments(
         from previous: SearchIndex, into db: Database, paths: IndexPaths, files: [String], folders: [String]
     ) throws -> Int {
-        let columns = ["id", "type", "title", "aliases", "issues", "body", "path", "line", "metadata", "content_hash", "indexed_at"]
+        let columns = ["id", "type", "title", "aliases", "issues", "body", "khmer", "path", "line", "metadata", "content_hash", "indexed_at"]
         let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
         let oldPaths = IndexPaths(indexPath: previous.path)
         let rows: [Row] = (try? previous.read { old in

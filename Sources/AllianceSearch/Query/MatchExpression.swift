@@ -138,6 +138,10 @@ public struct MatchExpression: Sendable, Hashable {
             let string = MatchExpression.string(text)
             // Symbols alone (emoji, dashes) are tokens to FTS5 but words to no one: they would only make AND fail.
             let hasWord = text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+            if let khmer = KhmerGrams.expression(for: text) {
+                // Khmer has no spaces: the word is looked for inside runs, through their cluster pairs.
+                return "(" + khmer + " OR " + (prefix ? string + " *" : string) + ")"
+            }
             guard hasWord, try !tokenizer.tokenize(query: text).isEmpty else {
                 warnings.append(QueryWarning(position: position(of: text), message: "ignored \(string): it has no letters or digits to search for"))
                 return nil

@@ -9,16 +9,19 @@ public struct ColumnWeights: Sendable, Hashable {
     public var aliases: Double
     public var issues: Double
     public var body: Double
+    /// The Khmer cluster pairs of title, aliases and body (`KhmerGrams`): a body-level match.
+    public var khmer: Double
 
-    public init(title: Double, aliases: Double, issues: Double, body: Double) {
+    public init(title: Double, aliases: Double, issues: Double, body: Double, khmer: Double = 1) {
         self.title = title
         self.aliases = aliases
         self.issues = issues
         self.body = body
+        self.khmer = khmer
     }
 
-    public static let `default` = ColumnWeights(title: 10, aliases: 8, issues: 4, body: 1)
+    public static let `default` = ColumnWeights(title: 10, aliases: 8, issues: 4, body: 1, khmer: 1)
 
-    /// The weights in the order of `IndexSchema.ftsColumns`, as the arguments of `bm25("documents_fts", ?, ?, ?, ?)`.
-    public var arguments: [Double] { [title, aliases, issues, body] }
+    /// The weights in the order of `IndexSchema.ftsColumns`, the arguments of `bm25("documents_fts", ?, ?, ?, ?, ?)`.
+    public var arguments: [Double] { [title, aliases, issues, body, khmer] }
 }

@@ -40,11 +40,12 @@ struct MatchScope {
             return try Row.fetchAll(
                 db, sql: "SELECT \(columns) \(sql) ORDER BY d.\"id\" LIMIT ? OFFSET ?", arguments: arguments + paging)
         }
-        var scoring = #"bm25("documents_fts", ?, ?, ?, ?) AS "bm25""#
+        let placeholders = Array(repeating: "?", count: IndexSchema.ftsColumns.count).joined(separator: ", ")
+        var scoring = #"bm25("documents_fts", \#(placeholders)) AS "bm25""#
         var scoringArguments = StatementArguments(request.weights.arguments)
         if request.explain {
             for column in IndexSchema.ftsColumns.indices {
-                scoring += #", bm25("documents_fts", ?, ?, ?, ?) AS "bm25_\#(column)""#
+                scoring += #", bm25("documents_fts", \#(placeholders)) AS "bm25_\#(column)""#
                 scoringArguments += StatementArguments(IndexSchema.ftsColumns.indices.map { $0 == column ? 1.0 : 0.0 })
             }
         }

@@ -42,7 +42,7 @@ public struct SearchEngine: Sendable {
     /// Hits are ranked and paged first; fragments are cut for the page only:
     ///
     /// ```sql
-    /// SELECT d."docid", d."id", …, bm25("documents_fts", ?, ?, ?, ?) AS "bm25"
+    /// SELECT d."docid", d."id", …, bm25("documents_fts", ?, ?, ?, ?, ?) AS "bm25"
     /// FROM "documents_fts" JOIN "documents" AS d ON d."docid" = "documents_fts"."rowid"
     /// WHERE "documents_fts" MATCH ? AND <filters>
     /// ORDER BY "bm25", d."id" LIMIT ? OFFSET ?;
@@ -130,13 +130,20 @@ public struct SearchEngine: Sendable {
             let modeNote = relaxed ? "any (relaxed from all, which found fewer than \(MatchMode.relaxBelow))" : chosen.mode.rawValue
             let builder = SnippetBuilder(count: request.fragments)
             var hits: [SearchHit] = []
+            // Khmer words match through the `khmer` column, which `highlight()` on the body cannot mark.
+            let khmerWords = (node?.positiveLeaves ?? []).compactMap { leaf -> String? in
+                switch leaf {
+                case .term(let text, _), .phrase(let text, _): KhmerGrams.containsKhmer(text) ? text : nil
+                default: nil
+                }
+            }
             let page = try scope.page(db, request: request)
             let bodies = try scope.markedBodies(db, docids: page.map { $0["docid"] })
             for (position, row) in page.enumerated() {
                 let docid: Int64 = row["docid"]
                 let metadataJSON: String = row["metadata"]
                 let metadata = (try? JSONDecoder().decode([String: JSONValue].self, from: Data(metadataJSON.utf8))) ?? [:]
-                let body = bodies[docid] ?? MarkedText("")
+                let body = (bodies[docid] ?? MarkedText("")).marking(khmerWords)
                 let score = scope.expression == nil ? 0 : -(row["bm25"] as Double)
                 var explanation: ScoreExplanation?
                 if request.explain {

@@ -32,4 +32,36 @@ public struct MarkedText: Sendable, Hashable {
         self.text = String(text)
         self.ranges = ranges
     }
+
+    /// The text with every occurrence of `words` marked too, for matches FTS5's `highlight()` cannot see (Khmer words
+    /// found through the `khmer` column). Overlapping marks are merged.
+    public func marking(_ words: [String]) -> MarkedText {
+        guard !words.isEmpty else { return self }
+        let scalars = Array(text.unicodeScalars)
+        var found = ranges
+        for word in words {
+            let needle = Array(word.unicodeScalars)
+            guard !needle.isEmpty, needle.count <= scalars.count else { continue }
+            var start = 0
+            while start + needle.count <= scalars.count {
+                if scalars[start] == needle[0], Array(scalars[start..<(start + needle.count)]) == needle {
+                    found.append(start..<(start + needle.count))
+                    start += needle.count
+                } else {
+                    start += 1
+                }
+            }
+        }
+        var merged: [Range<Int>] = []
+        for range in found.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, range.lowerBound <= last.upperBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        var copy = self
+        copy.ranges = merged
+        return copy
+    }
 }

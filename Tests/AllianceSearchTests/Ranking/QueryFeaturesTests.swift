@@ -66,8 +66,8 @@ struct QueryFeaturesTests {
     @Test func explainGivesEachColumnAndTheScore() throws {
         let hit = try #require(try Fixtures.search("police brutality", explain: true).hits.first)
         let explanation = try #require(hit.explanation)
-        #expect(explanation.columns.map(\.name) == ["title", "aliases", "issues", "body"])
-        #expect(explanation.columns.map(\.weight) == [10, 8, 4, 1])
+        #expect(explanation.columns.map(\.name) == ["title", "aliases", "issues", "body", "khmer"])
+        #expect(explanation.columns.map(\.weight) == [10, 8, 4, 1, 1])
         #expect(explanation.score == hit.score)
         #expect(explanation.columns.first { $0.name == "title" }!.bm25 > 0)
         #expect(explanation.columns.first { $0.name == "aliases" }!.bm25 == 0)

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+@testable import AllianceSearch
+
+/// Khmer words are found inside running Khmer text, which has no spaces between words.
+struct KhmerGramsTests {
+    /// ការងារ is four grapheme clusters, កា រ ងា រ: three pairs, then the last cluster alone.
+    @Test(arguments: [
+        ("ការងារ", "ការ រងា ងារ រ"),
+        ("ក", "ក"),
+        ("Human rights", ""),
+        ("ការ and ងារ", "ការ រ ងារ រ"),
+    ])
+    func writesClusterPairs(text: String, expected: String) {
+        #expect(KhmerGrams.indexText(text) == expected)
+    }
+
+    @Test func aKhmerWordIsFoundInsideRunningText() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // "Human rights and domestic work" and "Women's rights", written, as Khmer is, without spaces between words.
+        try Fixtures.write([
+            "km.md": "---\nid: km\ntitle: អង្គការ\n---\nសិទ្ធិមនុស្សនិងការងារផ្ទះ។",
+            "km2.md": "---\nid: km2\ntitle: ស្ត្រី\n---\nសិទ្ធិស្ត្រី។",
+            "en.md": "---\nid: en\ntitle: Rights\n---\nHuman rights.",
+        ], under: folder)
+        let indexPath = folder.appendingPathComponent("i.sqlite").path
+        _ = try Ingester.run(.init(roots: [folder.path], indexPath: indexPath))
+        let engine = SearchEngine(index: try SearchIndex.openForReading(at: indexPath))
+        func ids(_ query: String) throws -> [String] {
+            try engine.search(SearchRequest(query: query, match: .all)).hits.map(\.id).sorted()
+        }
+        #expect(try ids("ការងារ") == ["km"])
+        #expect(try ids("មនុស្ស") == ["km"])
+        #expect(try ids("សិទ្ធិ") == ["km", "km2"])
+        #expect(try ids("ស្ត្រី") == ["km2"])
+        #expect(try ids("ការងារ human") == [])
+        // Not a substring of either text.
+        #expect(try ids("ផ្ទះស្ត្រី") == [])
+        // The match is marked in the fragment.
+        let hit = try #require(try engine.search(SearchRequest(query: "ការងារ")).hits.first)
+        let snippet = try #require(hit.snippets.first)
+        let marked = snippet.highlights.map { String(String.UnicodeScalarView(Array(snippet.text.unicodeScalars)[$0.start..<$0.end])) }
+        #expect(marked == ["ការងារ"])
+    }
+}
