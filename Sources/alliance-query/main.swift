@@ -40,7 +40,7 @@ struct AllianceQuery: ParsableCommand {
     @Option(help: "Only documents about this country. Repeat or separate with commas.")
     var country: [String] = []
 
-    @Option(help: "Only documents with this issue tag, as in corpus/issues.yaml. Repeatable.")
+    @Option(help: "Only documents with this issue: the tag (corpus/issues.yaml), or its names in any language (concepts.yaml). Repeatable.")
     var issue: [String] = []
 
     @Option(help: "Only documents in this language (ISO 639-1 code, as in the front matter). Repeat or separate with commas.")

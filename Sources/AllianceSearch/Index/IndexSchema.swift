@@ -16,7 +16,8 @@ public enum IndexSchema {
     /// 2: paths are stored relative to the index's folder, not absolute.
     /// 3: `documents_vocab`, the FTS5 vocabulary did-you-mean reads.
     /// 4: the `khmer` column of Khmer cluster pairs (`KhmerGrams`).
-    public static let version = 4
+    /// 5: Khmer pairs keep a subscript consonant in its stack.
+    public static let version = 5
 
     /// The `PRAGMA application_id` stamped on every index ('ALLS'), to tell an index from any other SQLite file.
     public static let applicationID: Int32 = 0x414C_4C53

@@ -61,8 +61,13 @@ public struct ConceptMap: Sendable {
                 throw CorpusError(path: display, line: 1, message: "expected a 'concepts:' list of {name, terms}")
             }
             for entry in list {
+                // Terms without a letter or digit (`—`, an empty string) could never match: they are left out.
+                let hasWord = { (term: String) in
+                    term.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+                }
                 guard let name = entry.mapping?["name"]?.scalar?.string,
-                    let terms = entry.mapping?["terms"]?.sequence?.compactMap({ $0.scalar?.string }), !terms.isEmpty
+                    let terms = entry.mapping?["terms"]?.sequence?.compactMap({ $0.scalar?.string }).filter(hasWord),
+                    !terms.isEmpty
                 else {
                     throw CorpusError(path: display, line: (entry.mark?.line ?? 0), message: "each concept needs a 'name' and a list of 'terms'")
                 }
@@ -77,7 +82,7 @@ public struct ConceptMap: Sendable {
     func issueExpressions() -> [String: String] {
         var expressions: [String: String] = [:]
         for concept in concepts {
-            let expression = concept.terms.map(MatchExpression.string).joined(separator: " OR ")
+            let expression = concept.terms.map(MatchExpression.term).joined(separator: " OR ")
             for key in [concept.name] + concept.terms where expressions[key.lowercased()] == nil {
                 expressions[key.lowercased()] = expression
             }
@@ -126,7 +131,9 @@ public struct ConceptMap: Sendable {
                 return replacement(for: concept, matched: text, original: [node])
             }
             return node
-        case .and(let children):
+        case .and(let children), .or(let children):
+            // Runs of words spell a term whether they are ANDed (as typed) or ORed (as `any` reads them).
+            let isAnd = { if case .and = node { true } else { false } }()
             var result: [QueryNode] = []
             var position = 0
             while position < children.count {
@@ -141,6 +148,10 @@ public struct ConceptMap: Sendable {
                 }
                 if let matched {
                     let original = Array(children[position..<(position + matched.count)])
+                    // Under OR, the words typed stay alternatives of their own next to the concept.
+                    if !isAnd, original.count > 1 {
+                        result.append(contentsOf: original)
+                    }
                     let words = original.map(\.description).joined(separator: " ")
                     result.append(replacement(for: matched.concept, matched: words, original: original))
                     position += matched.count
@@ -149,11 +160,10 @@ public struct ConceptMap: Sendable {
                     position += 1
                 }
             }
-            return result.count == 1 ? result[0] : .and(result)
-        case .or(let children):
-            return .or(try children.map { try rewrite($0, index: index, longest: longest, tokenizer: tokenizer, expansions: &expansions) })
-        case .not(let inner):
-            return .not(try rewrite(inner, index: index, longest: longest, tokenizer: tokenizer, expansions: &expansions))
+            return result.count == 1 ? result[0] : (isAnd ? .and(result) : .or(result))
+        case .not:
+            // Excluding every name of an issue would narrow the results: an exclusion stays as typed.
+            return node
         case .field(let field, let inner):
             return .field(field, try rewrite(inner, index: index, longest: longest, tokenizer: tokenizer, expansions: &expansions))
         case .term, .phrase, .near:

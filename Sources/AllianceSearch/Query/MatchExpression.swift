@@ -64,6 +64,14 @@ public struct MatchExpression: Sendable, Hashable {
         return String(string)
     }
 
+    /// The FTS5 expression for a term of `concepts.yaml`, as a query leaf would be written: a phrase, or, for a
+    /// run of Khmer, its cluster pairs too.
+    static func term(_ text: String) -> String {
+        let string = string(text)
+        guard let khmer = KhmerGrams.expression(for: text, prefix: false) else { return string }
+        return "(" + khmer + " OR " + string + ")"
+    }
+
     /// The character position SQLite's message points at: the text after `near "…"` or `column: `, else the end.
     static func position(of message: String, in query: String) -> Int {
         for marker in ["near \"", "no such column: "] {
@@ -82,16 +90,24 @@ public struct MatchExpression: Sendable, Hashable {
         let query: String
         var warnings: [QueryWarning] = []
         var onlyExclusions = false
+        /// Above 0 inside `NEAR` and field terms, where only plain FTS5 strings may stand.
+        var plainOnly = 0
 
         mutating func render(_ node: QueryNode) throws -> String? {
             switch node {
             case .term(let text, let prefix), .phrase(let text, let prefix):
                 return try leaf(text, prefix: prefix)
             case .near(let items, let distance):
+                // NEAR takes phrases only: Khmer inside it is matched as written.
+                plainOnly += 1
+                defer { plainOnly -= 1 }
                 let rendered = try items.compactMap { try render($0) }
                 if rendered.count < 2 { return rendered.first }
                 return "NEAR(" + rendered.joined(separator: " ") + ", \(distance))"
             case .field(let field, let inner):
+                // A column filter cannot reach the `khmer` column: Khmer in a field term is matched as written.
+                plainOnly += 1
+                defer { plainOnly -= 1 }
                 return try render(inner).map { "{\(field.rawValue)} : (\($0))" }
             case .and(let nodes):
                 var positives: [String] = []
@@ -138,7 +154,7 @@ public struct MatchExpression: Sendable, Hashable {
             let string = MatchExpression.string(text)
             // Symbols alone (emoji, dashes) are tokens to FTS5 but words to no one: they would only make AND fail.
             let hasWord = text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
-            if let khmer = KhmerGrams.expression(for: text) {
+            if plainOnly == 0, let khmer = KhmerGrams.expression(for: text, prefix: prefix) {
                 // Khmer has no spaces: the word is looked for inside runs, through their cluster pairs.
                 return "(" + khmer + " OR " + (prefix ? string + " *" : string) + ")"
             }

@@ -64,12 +64,15 @@ public struct SearchEngine: Sendable {
             var expansions: [ConceptMap.Expansion] = []
             var relaxedExpansions: [ConceptMap.Expansion] = []
 
+            // Notes about the index's files, not about what was typed: `--strict` does not refuse a query for them.
+            var notes: [QueryWarning] = []
+            var searchedLeaves: [QueryNode] = []
             var concepts = ConceptMap(concepts: [])
             if request.expand {
                 do {
                     concepts = try self.concepts.map(for: (try IndexSettings.fetch(db)?.roots ?? []).map(paths.absolute))
                 } catch let error as CorpusError {
-                    warnings.append(QueryWarning(position: 0, message: "issue concepts were not used: \(error)"))
+                    notes.append(QueryWarning(position: 0, message: "issue concepts were not used: \(error)"))
                 }
             }
             if request.raw {
@@ -84,6 +87,7 @@ public struct SearchEngine: Sendable {
                     parsed = node.description
                     let (strictNode, strictExpansions) = try concepts.expand(node, tokenizer: tokenizer)
                     expansions = strictExpansions
+                    searchedLeaves = strictNode.positiveLeaves
                     let strict = try MatchExpression(strictNode, query: request.query, tokenizer: tokenizer)
                     warnings += strict.warnings
                     let (looseNode, looseExpansions) = try concepts.expand(node.loosened, tokenizer: tokenizer)
@@ -104,6 +108,7 @@ public struct SearchEngine: Sendable {
                     throw QueryError.strict(query: request.query, warnings: warnings)
                 }
             }
+            warnings += notes
             warnings += try unknownTypeWarnings(db, filters: filters)
             if filters.yearsConflict {
                 warnings.append(QueryWarning(position: 0, message: "the year filters leave no year: from \(filters.yearFrom!) to \(filters.yearTo!)"))
@@ -131,7 +136,7 @@ public struct SearchEngine: Sendable {
             let builder = SnippetBuilder(count: request.fragments)
             var hits: [SearchHit] = []
             // Khmer words match through the `khmer` column, which `highlight()` on the body cannot mark.
-            let khmerWords = (node?.positiveLeaves ?? []).compactMap { leaf -> String? in
+            let khmerWords = searchedLeaves.compactMap { leaf -> String? in
                 switch leaf {
                 case .term(let text, _), .phrase(let text, _): KhmerGrams.containsKhmer(text) ? text : nil
                 default: nil

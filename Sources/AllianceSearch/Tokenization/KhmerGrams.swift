@@ -1,3 +1,5 @@
+import Foundation
+
 /// Khmer is written without spaces between words, so `unicode61` sees a whole clause as one token and a single word
 /// could never be found inside it. `KhmerGrams` writes each run of Khmer script as overlapping pairs of grapheme
 /// clusters (`ការងារ` → `កា ការ រង ងា ារ`… by cluster), which the index keeps in a column of their own (`khmer`).
@@ -17,13 +19,19 @@ public enum KhmerGrams {
         text.unicodeScalars.contains(where: isKhmer)
     }
 
-    /// The runs of Khmer grapheme clusters in `text`.
-    static func runs(_ text: String) -> [[Character]] {
-        var runs: [[Character]] = []
-        var current: [Character] = []
+    /// The runs of Khmer syllable clusters in `text`: Unicode grapheme clusters, with a cluster that ends in the
+    /// coeng sign (U+17D2) joined to the next, since Unicode's rules leave a subscript consonant out of its stack
+    /// (`ស្រុក` is `ស្រុ` + `ក` here, not `ស្` + `រុ` + `ក`).
+    static func runs(_ text: String) -> [[String]] {
+        var runs: [[String]] = []
+        var current: [String] = []
         for character in text {
             if let first = character.unicodeScalars.first, isKhmer(first) {
-                current.append(character)
+                if let last = current.last, last.unicodeScalars.last?.value == 0x17D2 {
+                    current[current.count - 1] = last + String(character)
+                } else {
+                    current.append(String(character))
+                }
             } else if !current.isEmpty {
                 runs.append(current)
                 current = []
@@ -41,25 +49,27 @@ public enum KhmerGrams {
     }
 
     /// The pairs of one run, space-separated.
-    static func grams(_ run: [Character]) -> String {
-        guard run.count > 1 else { return String(run) }
-        return (0..<(run.count - 1)).map { String(run[$0]) + String(run[$0 + 1]) }.joined(separator: " ")
+    static func grams(_ run: [String]) -> String {
+        guard run.count > 1 else { return run.joined() }
+        return (0..<(run.count - 1)).map { run[$0] + run[$0 + 1] }.joined(separator: " ")
     }
 
     /// A document's pairs, followed by the run's last cluster alone, so that a one-cluster query (a prefix of the
     /// pairs) also finds a cluster that ends a run.
-    static func indexGrams(_ run: [Character]) -> String {
-        run.count > 1 ? grams(run) + " " + String(run[run.count - 1]) : String(run)
+    static func indexGrams(_ run: [String]) -> String {
+        run.count > 1 ? grams(run) + " " + run[run.count - 1] : run.joined()
     }
 
-    /// The FTS5 expression for a query word holding Khmer: the phrase of its pairs in the `khmer` column, or, for a
-    /// one-cluster word, the pairs that start with it. `nil` when the word has no Khmer.
-    static func expression(for word: String) -> String? {
-        let runs = runs(word)
-        guard !runs.isEmpty else { return nil }
-        let phrases = runs.map { run in
-            run.count == 1 ? MatchExpression.string(String(run)) + " *" : MatchExpression.string(grams(run))
+    /// The FTS5 expression for a query word or phrase that is one run of Khmer: the phrase of its pairs in the
+    /// `khmer` column (the last pair a prefix when `prefix`), which matches inside longer runs. A one-cluster word
+    /// matches the pairs that start with it. `nil` for text that is not a single Khmer run (another script, or
+    /// several runs): such text is matched as written, by whole tokens, which keeps the order of its words.
+    static func expression(for text: String, prefix: Bool) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.unicodeScalars.allSatisfy(isKhmer), let run = runs(trimmed).first, runs(trimmed).count == 1 else {
+            return nil
         }
-        return "{khmer} : (" + phrases.joined(separator: " AND ") + ")"
+        let star = run.count == 1 || prefix ? " *" : ""
+        return "{khmer} : (" + MatchExpression.string(grams(run)) + star + ")"
     }
 }

@@ -35,6 +35,11 @@ struct ConceptMapTests {
         // A term of the concept in another language expands the same way.
         #expect(Set(try engine.search(SearchRequest(query: "pekerja rumah tangga")).hits.map(\.id)) == ["id", "es", "ne", "bn"])
 
+        // Read as `any`, the words still name the concept; an exclusion is never expanded (it would narrow).
+        #expect(Set(try engine.search(SearchRequest(query: "domestic work", match: .any)).hits.map(\.id)).isSuperset(of: ["id", "es", "ne", "bn"]))
+        let excluded = try engine.search(SearchRequest(query: "organizan -\"domestic work\"")).hits.map(\.id)
+        #expect(excluded == ["es"])
+
         // --issue finds the documents that name the issue in any language, tagged or not.
         let byIssue = try engine.search(SearchRequest(query: "", filters: QueryFilters(issues: ["domestic work"])))
         #expect(Set(byIssue.hits.map(\.id)) == ["id", "es", "ne", "bn"])

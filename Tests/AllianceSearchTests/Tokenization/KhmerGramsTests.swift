@@ -10,6 +10,8 @@ struct KhmerGramsTests {
         ("ក", "ក"),
         ("Human rights", ""),
         ("ការ and ងារ", "ការ រ ងារ រ"),
+        // A subscript consonant (after the coeng, U+17D2) stays in its stack: ស្រុ + ក.
+        ("ស្រុក", "ស្រុក ក"),
     ])
     func writesClusterPairs(text: String, expected: String) {
         #expect(KhmerGrams.indexText(text) == expected)
@@ -37,6 +39,13 @@ struct KhmerGramsTests {
         #expect(try ids("ការងារ human") == [])
         // Not a substring of either text.
         #expect(try ids("ផ្ទះស្ត្រី") == [])
+        // A prefix finds a word's beginning inside running text; NEAR, fields and mixed-script phrases are
+        // matched as written, never through the pairs, so they cannot match words out of order.
+        #expect(try ids("មនុ*") == ["km"])
+        #expect(try ids("NEAR(ការងារ ផ្ទះ, 3)") == [])
+        #expect(try ids("title:អង្គការ") == ["km"])
+        #expect(try ids("\"human ការងារ\"") == [])
+        #expect(try ids("\"ផ្ទះ ការងារ\"") == [])
         // The match is marked in the fragment.
         let hit = try #require(try engine.search(SearchRequest(query: "ការងារ")).hits.first)
         let snippet = try #require(hit.snippets.first)
