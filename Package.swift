@@ -47,7 +47,9 @@ let package = Package(
         // Library tests, one folder per library folder, on the bundled corpus and temporary corpora.
         .testTarget(
             name: "AllianceSearchTests",
-            dependencies: ["AllianceSearch"]
+            dependencies: ["AllianceSearch"],
+            // Data read from the source tree by path: golden outputs and the per-language fixtures.
+            exclude: ["Support/Golden", "Support/Languages"]
         ),
         // Runs the built executables and checks stdout, stderr and exit codes.
         .testTarget(
