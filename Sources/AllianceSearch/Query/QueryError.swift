@@ -4,6 +4,8 @@ import Foundation
 public enum QueryError: Error, Sendable, Equatable, LocalizedError {
     /// Nothing searchable is left once punctuation and symbols are set aside.
     case empty(query: String)
+    /// Everything in the query was ignored, for the reasons given (`year:soon`, a stray operator).
+    case nothingLeft(query: String, warnings: [QueryWarning])
     /// The query only excludes (`-word`), and there is nothing to exclude it from.
     case onlyExclusions(query: String)
     /// `--strict`: the query needed reinterpreting.
@@ -21,6 +23,8 @@ public enum QueryError: Error, Sendable, Equatable, LocalizedError {
             "the query is empty; give one or more words, for example: alliance-query \"domestic work\""
         case .empty(let query):
             "the query \"\(query)\" has no words to search for; use letters or digits, for example: alliance-query \"domestic work\""
+        case .nothingLeft(let query, let warnings):
+            "nothing is left to search in \"\(query)\": " + warnings.map(\.description).joined(separator: "; ")
         case .onlyExclusions(let query):
             "the query \"\(query)\" only excludes words; add a word to search for, for example: alliance-query \"migrant -domestic\""
         case .strict(_, let warnings):

@@ -26,7 +26,11 @@ public struct SearchEngine: Sendable {
         let parsed = QueryParser.parse(request.query)
         if request.strict, !parsed.warnings.isEmpty { throw QueryError.strict(query: request.query, warnings: parsed.warnings) }
         guard let node = parsed.node else {
-            if parsed.filters.isEmpty && request.filters.isEmpty { throw QueryError.empty(query: request.query) }
+            if parsed.filters.isEmpty && request.filters.isEmpty {
+                // Say why, when the parser set something aside: `year:soon` alone is not an empty query.
+                if !parsed.warnings.isEmpty { throw QueryError.nothingLeft(query: request.query, warnings: parsed.warnings) }
+                throw QueryError.empty(query: request.query)
+            }
             return
         }
         let expression = try DatabaseQueue().read { db in
@@ -99,6 +103,7 @@ public struct SearchEngine: Sendable {
                     case .auto: candidates = [(strict.sql, .all)] + (loose.sql != strict.sql ? [(loose.sql, .any)] : [])
                     }
                 } else if filters.isEmpty {
+                    if !query.warnings.isEmpty { throw QueryError.nothingLeft(query: request.query, warnings: query.warnings) }
                     throw QueryError.empty(query: request.query)
                 } else {
                     parsed = ""

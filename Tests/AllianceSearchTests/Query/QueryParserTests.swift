@@ -149,9 +149,19 @@ struct QueryParserTests {
         }
     }
 
-    @Test(arguments: ["", "   ", "...", "\"\"", "— –", "+ - * / ()"])
+    @Test(arguments: ["", "   ", "...", "— –", "+ - * / ()"])
     func queriesWithNothingToSearchAreUsageErrors(text: String) {
         #expect(throws: QueryError.empty(query: text)) { try Fixtures.search(text) }
+    }
+
+    @Test func aQueryWhoseEveryPartWasIgnoredSaysWhy() {
+        #expect(throws: QueryError.nothingLeft(query: "year:soon", warnings: [
+            QueryWarning(position: 0, message: "'year:soon' was ignored: write year:2004 or year:2000..2010"),
+        ])) { try Fixtures.search("year:soon") }
+        #expect(throws: QueryError.self) { try SearchEngine.validate(SearchRequest(query: "OR")) }
+        #expect(throws: QueryError.nothingLeft(query: "\"\"", warnings: [QueryWarning(position: 0, message: "an empty phrase was ignored")])) {
+            try Fixtures.search("\"\"")
+        }
     }
 
     @Test func aQueryThatOnlyExcludesIsAUsageError() {
