@@ -96,8 +96,6 @@ public final class SearchIndex: Sendable {
             try index.checkApplicationID()
             try IndexSchema.migrator.migrate(queue)
             return index
-        } catch let error as IndexError {
-            throw error
         } catch let error as CocoaError {
             throw IndexError.io(path: path, detail: error.localizedDescription)
         } catch {
@@ -118,14 +116,10 @@ public final class SearchIndex: Sendable {
         }
     }
 
-    /// Runs `body` in a read transaction, translating SQLite errors into `IndexError`.
+    /// Runs `body` in a read transaction, translating SQLite errors into `IndexError` (other errors pass through).
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try queue.read(body)
-        } catch let error as IndexError {
-            throw error
-        } catch let error as QueryError {
-            throw error
         } catch {
             throw IndexError.translating(error, path: path)
         }
@@ -135,10 +129,6 @@ public final class SearchIndex: Sendable {
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try queue.write(body)
-        } catch let error as IndexError {
-            throw error
-        } catch let error as CorpusError {
-            throw error
         } catch {
             throw IndexError.translating(error, path: path)
         }

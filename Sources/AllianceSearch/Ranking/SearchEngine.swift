@@ -60,17 +60,8 @@ public struct SearchEngine: Sendable {
         let paths = IndexPaths(indexPath: index.path)
         return try index.read { db in
             let tokenizer = try db.makeTokenizer(TokenizerSettings.descriptor)
-            var warnings: [QueryWarning] = []
-            var filters = request.filters
-            var parsed = request.query
-            var candidates: [(expression: String?, mode: MatchMode)] = []
-            var node: QueryNode?
-            var expansions: [ConceptMap.Expansion] = []
-            var relaxedExpansions: [ConceptMap.Expansion] = []
-
             // Notes about the index's files, not about what was typed: `--strict` does not refuse a query for them.
             var notes: [QueryWarning] = []
-            var searchedLeaves: [QueryNode] = []
             var concepts = ConceptMap(concepts: [])
             if request.expand {
                 do {
@@ -79,104 +70,38 @@ public struct SearchEngine: Sendable {
                     notes.append(QueryWarning(position: 0, message: "issue concepts were not used: \(error)"))
                 }
             }
-            if request.raw {
-                let expression = try MatchExpression(raw: request.query, in: db)
-                candidates = [(expression.sql, .all)]
-            } else {
-                let query = QueryParser.parse(request.query)
-                warnings += query.warnings
-                filters = filters.merged(with: query.filters)
-                node = query.node
-                if let node {
-                    parsed = node.description
-                    let (strictNode, strictExpansions) = try concepts.expand(node, tokenizer: tokenizer)
-                    expansions = strictExpansions
-                    searchedLeaves = strictNode.positiveLeaves
-                    let strict = try MatchExpression(strictNode, query: request.query, tokenizer: tokenizer)
-                    warnings += strict.warnings
-                    let (looseNode, looseExpansions) = try concepts.expand(node.loosened, tokenizer: tokenizer)
-                    if node.isPlainList { relaxedExpansions = looseExpansions }
-                    let loose = node.isPlainList ? try MatchExpression(looseNode, query: request.query, tokenizer: tokenizer) : strict
-                    switch request.match {
-                    case .all: candidates = [(strict.sql, .all)]
-                    case .any: candidates = [(loose.sql, node.isPlainList ? .any : .all)]
-                    case .auto: candidates = [(strict.sql, .all)] + (loose.sql != strict.sql ? [(loose.sql, .any)] : [])
-                    }
-                } else if filters.isEmpty {
-                    if !query.warnings.isEmpty { throw QueryError.nothingLeft(query: request.query, warnings: query.warnings) }
-                    throw QueryError.empty(query: request.query)
-                } else {
-                    parsed = ""
-                    candidates = [(nil, .all)]
-                }
-                if request.strict, !warnings.isEmpty {
-                    throw QueryError.strict(query: request.query, warnings: warnings)
-                }
-            }
-            warnings += notes
-            warnings += try unknownTypeWarnings(db, filters: filters)
-            if filters.yearsConflict {
-                warnings.append(QueryWarning(position: 0, message: "the year filters leave no year: from \(filters.yearFrom!) to \(filters.yearTo!)"))
+            let plan = try Self.plan(request, db: db, tokenizer: tokenizer, concepts: concepts)
+            var warnings = plan.warnings + notes + (try unknownTypeWarnings(db, filters: plan.filters))
+            if plan.filters.yearsConflict {
+                warnings.append(QueryWarning(position: 0, message: "the year filters leave no year: from \(plan.filters.yearFrom!) to \(plan.filters.yearTo!)"))
             }
 
             // Run the strict reading; in auto mode, relax it when it finds too little.
-            var chosen = candidates[0]
             let issueExpressions = concepts.issueExpressions()
-            var scope = MatchScope(expression: chosen.expression, filters: filters, issueExpressions: issueExpressions)
+            var chosen = plan.readings[0]
+            var scope = MatchScope(expression: chosen.expression, filters: plan.filters, issueExpressions: issueExpressions)
             var total = try scope.count(db)
             let strictTotal = total
             var relaxed = false
-            if candidates.count > 1, total < MatchMode.relaxBelow {
-                let looser = MatchScope(expression: candidates[1].expression, filters: filters, issueExpressions: issueExpressions)
+            if plan.readings.count > 1, total < MatchMode.relaxBelow {
+                let looser = MatchScope(expression: plan.readings[1].expression, filters: plan.filters, issueExpressions: issueExpressions)
                 let looserTotal = try looser.count(db)
                 if looserTotal > total {
-                    chosen = candidates[1]
+                    chosen = plan.readings[1]
                     scope = looser
                     total = looserTotal
                     relaxed = true
                 }
             }
-
             let modeNote = relaxed ? "any (relaxed from all, which found fewer than \(MatchMode.relaxBelow))" : chosen.mode.rawValue
-            let builder = SnippetBuilder(count: request.fragments)
-            var hits: [SearchHit] = []
-            // Khmer words match through the `khmer` column, which `highlight()` on the body cannot mark.
-            let khmerWords = searchedLeaves.compactMap { leaf -> String? in
-                switch leaf {
-                case .term(let text, _), .phrase(let text, _): KhmerGrams.containsKhmer(text) ? text : nil
-                default: nil
-                }
-            }
-            let page = try scope.page(db, request: request)
-            let bodies = try scope.markedBodies(db, docids: page.map { $0["docid"] })
-            for (position, row) in page.enumerated() {
-                let docid: Int64 = row["docid"]
-                let metadataJSON: String = row["metadata"]
-                let metadata = (try? JSONDecoder().decode([String: JSONValue].self, from: Data(metadataJSON.utf8))) ?? [:]
-                let body = (bodies[docid] ?? MarkedText("")).marking(khmerWords)
-                let score = scope.expression == nil ? 0 : -(row["bm25"] as Double)
-                var explanation: ScoreExplanation?
-                if request.explain {
-                    explanation = ScoreExplanation(
-                        columns: zip(IndexSchema.ftsColumns, request.weights.arguments).enumerated().map { index, column in
-                            ScoreExplanation.Column(name: column.0, weight: column.1, bm25: scope.expression == nil ? 0 : -(row["bm25_\(index)"] as Double))
-                        },
-                        score: score, mode: modeNote)
-                }
-                hits.append(SearchHit(
-                    rank: request.offset + position + 1, id: row["id"], type: row["type"], title: row["title"],
-                    aliases: Self.lines(row["aliases"]), issues: Self.lines(row["issues"]),
-                    path: DisplayPath.relative(paths.absolute(row["path"])), line: row["line"], score: score,
-                    metadata: metadata, snippets: builder.fragments(of: body.text, matches: body.ranges),
-                    explanation: explanation))
-            }
+            let hits = try Self.hits(db, scope: scope, reading: chosen, request: request, modeNote: modeNote, paths: paths)
 
             var facets: [Facet: [FacetCount]] = [:]
             for facet in request.facets { facets[facet] = try scope.facet(db, facet) }
 
             // Did-you-mean looks at what all the words found, before any relaxing hid the unknown one.
             var suggestion: String?
-            if strictTotal < MatchMode.relaxBelow, let node {
+            if strictTotal < MatchMode.relaxBelow, let node = plan.node {
                 let corrections = try Suggester(db: db, tokenizer: tokenizer).corrections(for: node.positiveLeaves)
                 if !corrections.isEmpty {
                     suggestion = corrections.reduce(request.query) { query, correction in
@@ -186,11 +111,118 @@ public struct SearchEngine: Sendable {
             }
 
             return SearchResults(
-                request: request, parsed: parsed, expression: scope.expression ?? "", filters: filters,
+                request: request, parsed: plan.parsed, expression: scope.expression ?? "", filters: plan.filters,
                 mode: relaxed ? .any : chosen.mode, relaxed: relaxed, total: total, hits: hits, facets: facets,
-                suggestion: suggestion, expansions: relaxed || chosen.mode == .any ? relaxedExpansions : expansions,
-                warnings: warnings,
+                suggestion: suggestion, expansions: chosen.expansions, warnings: warnings,
                 tookMilliseconds: Date().timeIntervalSince(start) * 1000)
+        }
+    }
+
+    /// What a request asks of the index before anything is counted: the readings to try, in order, and the filters.
+    private struct Plan {
+        /// One way of reading the query: its FTS5 expression (`nil` for filters alone) and what went into it.
+        struct Reading {
+            var expression: String?
+            var mode: MatchMode
+            var expansions: [ConceptMap.Expansion] = []
+            /// The words and phrases searched, concept terms included.
+            var leaves: [QueryNode] = []
+        }
+
+        var parsed: String
+        var node: QueryNode?
+        var filters: QueryFilters
+        var readings: [Reading]
+        var warnings: [QueryWarning]
+    }
+
+    /// Parses the request into its readings: the words as typed (`all`), and, for `any` and `auto`, a plain list
+    /// of words loosened into an OR; each with its issue concepts expanded.
+    ///
+    /// - Throws: `QueryError` for a query with nothing to search, or one `--strict` refuses.
+    private static func plan(
+        _ request: SearchRequest, db: Database, tokenizer: any FTS5Tokenizer, concepts: ConceptMap
+    ) throws -> Plan {
+        if request.raw {
+            let expression = try MatchExpression(raw: request.query, in: db)
+            return Plan(
+                parsed: request.query, node: nil, filters: request.filters,
+                readings: [Plan.Reading(expression: expression.sql, mode: .all)], warnings: [])
+        }
+        let query = QueryParser.parse(request.query)
+        let filters = request.filters.merged(with: query.filters)
+        guard let node = query.node else {
+            guard !filters.isEmpty else {
+                if !query.warnings.isEmpty { throw QueryError.nothingLeft(query: request.query, warnings: query.warnings) }
+                throw QueryError.empty(query: request.query)
+            }
+            if request.strict, !query.warnings.isEmpty {
+                throw QueryError.strict(query: request.query, warnings: query.warnings)
+            }
+            return Plan(
+                parsed: "", node: nil, filters: filters, readings: [Plan.Reading(expression: nil, mode: .all)],
+                warnings: query.warnings)
+        }
+        func reading(_ node: QueryNode, _ mode: MatchMode) throws -> (Plan.Reading, [QueryWarning]) {
+            let (expanded, expansions) = try concepts.expand(node, tokenizer: tokenizer)
+            let expression = try MatchExpression(expanded, query: request.query, tokenizer: tokenizer)
+            let reading = Plan.Reading(
+                expression: expression.sql, mode: mode, expansions: expansions, leaves: expanded.positiveLeaves)
+            return (reading, expression.warnings)
+        }
+        let (strict, strictWarnings) = try reading(node, .all)
+        let warnings = query.warnings + strictWarnings
+        if request.strict, !warnings.isEmpty { throw QueryError.strict(query: request.query, warnings: warnings) }
+        var readings = [strict]
+        if node.isPlainList, request.match != .all {
+            let (loose, _) = try reading(node.loosened, .any)
+            if request.match == .any {
+                readings = [loose]
+            } else if loose.expression != strict.expression {
+                readings.append(loose)
+            }
+        }
+        return Plan(parsed: node.description, node: node, filters: filters, readings: readings, warnings: warnings)
+    }
+
+    /// One page of hits, with fragments and, when asked, score explanations.
+    private static func hits(
+        _ db: Database, scope: MatchScope, reading: Plan.Reading, request: SearchRequest, modeNote: String,
+        paths: IndexPaths
+    ) throws -> [SearchHit] {
+        // Khmer words match through the `khmer` column, which `highlight()` on the body cannot mark.
+        let khmerWords = reading.leaves.compactMap { leaf -> String? in
+            switch leaf {
+            case .term(let text, _), .phrase(let text, _): KhmerGrams.containsKhmer(text) ? text : nil
+            default: nil
+            }
+        }
+        let builder = SnippetBuilder(count: request.fragments)
+        let decoder = JSONDecoder()
+        let page = try scope.page(db, request: request)
+        let bodies = try scope.markedBodies(db, docids: page.map { $0["docid"] })
+        return page.enumerated().map { position, row in
+            let docid: Int64 = row["docid"]
+            let metadataJSON: String = row["metadata"]
+            let metadata = (try? decoder.decode([String: JSONValue].self, from: Data(metadataJSON.utf8))) ?? [:]
+            let body = (bodies[docid] ?? MarkedText("")).marking(khmerWords)
+            let score = scope.expression == nil ? 0 : -(row["bm25"] as Double)
+            var explanation: ScoreExplanation?
+            if request.explain {
+                explanation = ScoreExplanation(
+                    columns: zip(IndexSchema.ftsColumns, request.weights.arguments).enumerated().map { index, column in
+                        ScoreExplanation.Column(
+                            name: column.0, weight: column.1,
+                            bm25: scope.expression == nil ? 0 : -(row["bm25_\(index)"] as Double))
+                    },
+                    score: score, mode: modeNote)
+            }
+            return SearchHit(
+                rank: request.offset + position + 1, id: row["id"], type: row["type"], title: row["title"],
+                aliases: lines(row["aliases"]), issues: lines(row["issues"]),
+                path: DisplayPath.relative(paths.absolute(row["path"])), line: row["line"], score: score,
+                metadata: metadata, snippets: builder.fragments(of: body.text, matches: body.ranges),
+                explanation: explanation)
         }
     }
 
