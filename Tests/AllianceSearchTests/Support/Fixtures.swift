@@ -48,6 +48,16 @@ enum Fixtures {
             facets: facets, fragments: fragments, explain: explain))
     }
 
+    /// Writes `files` into a new temporary folder, ingests it, and returns a search engine over it with the
+    /// folder (for the caller to remove).
+    static func engine(indexing files: [String: String]) throws -> (SearchEngine, URL) {
+        let folder = try temporaryFolder()
+        try write(files, under: folder)
+        let indexPath = folder.appendingPathComponent("index.sqlite").path
+        _ = try Ingester.run(.init(roots: [folder.path], indexPath: indexPath))
+        return (SearchEngine(index: try SearchIndex.openForReading(at: indexPath)), folder)
+    }
+
     /// A Markdown document with front matter.
     static func markdown(id: String, title: String, body: String, issues: [String] = []) -> String {
         """

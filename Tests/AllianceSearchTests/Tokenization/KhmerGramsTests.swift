@@ -18,17 +18,13 @@ struct KhmerGramsTests {
     }
 
     @Test func aKhmerWordIsFoundInsideRunningText() throws {
-        let folder = try Fixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
         // "Human rights and domestic work" and "Women's rights", written, as Khmer is, without spaces between words.
-        try Fixtures.write([
+        let (engine, folder) = try Fixtures.engine(indexing: [
             "km.md": "---\nid: km\ntitle: អង្គការ\n---\nសិទ្ធិមនុស្សនិងការងារផ្ទះ។",
             "km2.md": "---\nid: km2\ntitle: ស្ត្រី\n---\nសិទ្ធិស្ត្រី។",
             "en.md": "---\nid: en\ntitle: Rights\n---\nHuman rights.",
-        ], under: folder)
-        let indexPath = folder.appendingPathComponent("i.sqlite").path
-        _ = try Ingester.run(.init(roots: [folder.path], indexPath: indexPath))
-        let engine = SearchEngine(index: try SearchIndex.openForReading(at: indexPath))
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
         func ids(_ query: String) throws -> [String] {
             try engine.search(SearchRequest(query: query, match: .all)).hits.map(\.id).sorted()
         }

@@ -46,17 +46,13 @@ struct TokenizerSettingsTests {
 
     /// Composed and decomposed forms are one text: NFC at ingest and at query time.
     @Test func composedAndDecomposedFormsMatchEachOther() throws {
-        let folder = try Fixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
         // "Domésticas" with é as e + U+0301, and "क़ानून" with क़ as U+0958, which NFC writes as क + U+093C
         // (U+0958 is excluded from composition): without NFC, neither pair would match.
-        try Fixtures.write([
+        let (engine, folder) = try Fixtures.engine(indexing: [
             "decomposed.md": "---\nid: decomposed\ntitle: Trabajadoras Dome\u{301}sticas\n---\nCafe\u{301} y क़ानून.",
             "composed.md": "---\nid: composed\ntitle: Trabajadoras Domésticas\n---\nCafé y \u{0958}ानून.",
-        ], under: folder)
-        let indexPath = folder.appendingPathComponent("i.sqlite").path
-        _ = try Ingester.run(.init(roots: [folder.path], indexPath: indexPath))
-        let engine = SearchEngine(index: try SearchIndex.openForReading(at: indexPath))
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
         for query in ["domésticas", "dome\u{301}sticas", "\"trabajadoras domesticas\"", "café", "cafe\u{301}", "क़ानून", "\u{0958}ानून"] {
             let ids = try engine.search(SearchRequest(query: query)).hits.map(\.id).sorted()
             #expect(ids == ["composed", "decomposed"], "\(query.unicodeScalars.map { String($0.value, radix: 16) })")
