@@ -20,11 +20,19 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        // Snowball's stemmers, from Debian's libstemmer-dev (`apt-get install libstemmer-dev`).
+        .systemLibrary(
+            name: "CStemmer",
+            providers: [.apt(["libstemmer-dev"])]
+        ),
         // The search engine library.
         .target(
             name: "AllianceSearch",
             dependencies: [
+                "CStemmer",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the FTS5 tokenizer and ranking function written in Swift.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),

@@ -66,6 +66,7 @@ def main():
     parser.add_argument("--write", help="append the results to this Markdown file")
     parser.add_argument("--label", default="default options", help="the row's name in the results table")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    parser.add_argument("--per-query", action="store_true", help="also print each query's AP and nDCG@10, tab-separated")
     parser.add_argument("--option", action="append", default=[], help="an extra alliance-query option, for experiments (not the default path)")
     arguments = parser.parse_args()
 
@@ -105,6 +106,7 @@ def main():
         ranked = [hit["id"] for hit in answer["hits"]]
         relevant = qrels[qid]
         per_query.append({
+            "qid": qid,
             "ap": average_precision(ranked, relevant),
             "ndcg10": ndcg(ranked, relevant),
             "p10": sum(1 for doc in ranked[:10] if doc in relevant) / 10,
@@ -122,6 +124,9 @@ def main():
         "ingest_s": round(ingest_seconds, 2),
         "queries_s": round(query_seconds, 2),
     }
+    if arguments.per_query:
+        for query in per_query:
+            print(f"{query['qid']}\t{query['ap']:.4f}\t{query['ndcg10']:.4f}")
     if arguments.json:
         print(json.dumps(metrics))
     else:

@@ -73,6 +73,9 @@ struct AllianceQuery: ParsableCommand {
     @Flag(help: "Do not expand issue concepts across languages (concepts.yaml).")
     var noExpand = false
 
+    @Flag(help: "Do not re-rank a ranking of any of the words by the words of its best documents (pseudo-relevance feedback).")
+    var noFeedback = false
+
     @Option(help: "Output format: text, json, jsonl, csv or tsv.")
     var format: Format = .text
 
@@ -115,7 +118,7 @@ struct AllianceQuery: ParsableCommand {
                 types: Self.split(type), countries: Self.split(country), languages: Self.split(lang), issues: issue,
                 yearFrom: yearFrom, yearTo: yearTo),
             match: match.mode, raw: raw, strict: strict, facets: try facetList(), fragments: fragments,
-            explain: explain, expand: !noExpand)
+            explain: explain, expand: !noExpand, feedback: !noFeedback)
         do {
             if batch == nil { try SearchEngine.validate(request) }
             let index = try SearchIndex.openRefreshing(

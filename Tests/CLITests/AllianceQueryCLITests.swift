@@ -114,6 +114,21 @@ struct AllianceQueryCLITests {
         #expect(result.stderr.hasPrefix(stderrPrefix), "\(arguments): \(result.stderr)")
     }
 
+    @Test func aQuestionIsReadAsOneAndFeedbackCanBeTurnedOff() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try CLIRunner.run("alliance-ingest", [], in: folder)
+        let question = "how do sex workers organise against police violence"
+        let text = try CLIRunner.run("alliance-query", ["--explain", question], in: folder)
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("Read as a question: documents with any of its content words, the best first."))
+        #expect(text.stdout.contains("1. **Speak Out, Take Action"))
+        let json = try CLIRunner.run("alliance-query", ["--format", "json", "--no-feedback", question], in: folder)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["question"] as? Bool == true && object["mode"] as? String == "any")
+        #expect(object["feedback"] as? [Any] != nil)
+    }
+
     @Test func formatsAndBatchFromStandardInput() throws {
         let folder = try CLIRunner.cloneLikeFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

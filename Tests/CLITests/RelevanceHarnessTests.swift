@@ -23,8 +23,10 @@ struct RelevanceHarnessTests {
         #expect(process.terminationStatus == 0)
         let metrics = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(metrics["queries"] as? Int == 8)
-        // Measured at 0.339 (MAP) and 0.483 (nDCG@10) on these 8 queries; a drop below these floors is a regression.
-        #expect((metrics["MAP"] as? Double ?? 0) > 0.30)
-        #expect((metrics["nDCG@10"] as? Double ?? 0) > 0.43)
+        // Measured at 0.300 (MAP) and 0.363 (nDCG@10) on these 8 queries, the ones on which pseudo-relevance
+        // feedback loses most (0.345 and 0.480 without it; on all 52 it gains: MAP 0.3511 → 0.3743). A drop below
+        // these floors is a regression.
+        #expect((metrics["MAP"] as? Double ?? 0) > 0.28)
+        #expect((metrics["nDCG@10"] as? Double ?? 0) > 0.34)
     }
 }

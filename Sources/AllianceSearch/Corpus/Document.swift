@@ -90,3 +90,12 @@ extension JSONValue {
         }
     }
 }
+
+extension Document {
+    /// The languages the index stems this document in: from its `languages` metadata, guessed from its text when it
+    /// has none (`StemmingLanguage.forDocument(languages:text:)`).
+    public var stemmingLanguages: [StemmingLanguage] {
+        let listed = metadata["languages"]?.textList.flatMap { $0.split(separator: ",").map(String.init) }
+        return StemmingLanguage.forDocument(languages: listed, text: title + "\n" + body)
+    }
+}

@@ -42,9 +42,9 @@ enum DocumentStore {
     static func insert(_ db: Database, _ document: Document, storedPath: String, at timestamp: String) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO "documents" ("type", "title", "aliases", "issues", "body", "khmer", "path", "line",
-                    "metadata", "content_hash", "indexed_at", "id")
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO "documents" ("type", "title", "aliases", "issues", "body", "khmer", "stemming", "path",
+                    "line", "metadata", "content_hash", "indexed_at", "id")
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: values(document, storedPath: storedPath, at: timestamp))
     }
@@ -53,7 +53,7 @@ enum DocumentStore {
         try db.cachedStatement(
             sql: """
                 UPDATE "documents" SET "type" = ?, "title" = ?, "aliases" = ?, "issues" = ?, "body" = ?, "khmer" = ?,
-                    "path" = ?, "line" = ?, "metadata" = ?, "content_hash" = ?, "indexed_at" = ?
+                    "stemming" = ?, "path" = ?, "line" = ?, "metadata" = ?, "content_hash" = ?, "indexed_at" = ?
                 WHERE "id" = ?
                 """
         ).execute(arguments: values(document, storedPath: storedPath, at: timestamp))
@@ -65,7 +65,7 @@ enum DocumentStore {
             document.type, document.title, document.aliases.joined(separator: "\n"),
             document.issues.joined(separator: "\n"), document.body,
             KhmerGrams.indexText(([document.title] + document.aliases + [document.body]).joined(separator: "\n")),
-            storedPath, document.line,
+            document.stemmingLanguages.map(\.rawValue).joined(separator: " "), storedPath, document.line,
             document.metadataJSON, document.contentHash, timestamp, document.id,
         ]
     }

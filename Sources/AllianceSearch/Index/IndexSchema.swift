@@ -2,9 +2,12 @@ import GRDB
 
 /// The tables of an index, created and changed only through GRDB migrations.
 ///
-/// - `documents`: one row per document, with the stripped text. It is the content table of the FTS5 index.
-/// - `documents_fts`: an external-content FTS5 table over `title`, `aliases`, `issues`, `body` and `khmer`, kept in step with
-///   `documents` by the triggers GRDB's `synchronize(withTable:)` creates. The text is stored once, in `documents`.
+/// - `documents`: one row per document, with the stripped text and the languages it is stemmed in (`stemming`).
+/// - `documents_fts_source`: a view of `documents` that starts each text column with the row's language marker
+///   (`AllianceTokenizer`). It is the content of the FTS5 table: what FTS5 reads back for `highlight()`, `rebuild`
+///   and `integrity-check` is what it was given.
+/// - `documents_fts`: an external-content FTS5 table over `title`, `aliases`, `issues`, `body` and `khmer`, kept in
+///   step with `documents` by three triggers that give it the same marked text. The text is stored once.
 /// - `sources`: the manifest of source files (size, modification time, content hash) that makes ingest incremental.
 /// - `index_settings`: key-value facts about the index: schema version, tokenizer, corpus roots, dates.
 /// - `documents_vocab`: an `fts5vocab` table over `documents_fts`, the vocabulary for did-you-mean.
@@ -17,7 +20,8 @@ public enum IndexSchema {
     /// 3: `documents_vocab`, the FTS5 vocabulary did-you-mean reads.
     /// 4: the `khmer` column of Khmer cluster pairs (`KhmerGrams`).
     /// 5: Khmer pairs keep a subscript consonant in its stack.
-    public static let version = 5
+    /// 6: the `alliance` tokenizer: exact words plus Snowball stems in each document's languages.
+    public static let version = 6
 
     /// The `PRAGMA application_id` stamped on every index ('ALLS'), to tell an index from any other SQLite file.
     public static let applicationID: Int32 = 0x414C_4C53
@@ -77,6 +81,39 @@ public enum IndexSchema {
             }
             try db.execute(sql: #"CREATE VIRTUAL TABLE "documents_vocab" USING fts5vocab("documents_fts", row)"#)
         }
+        migrator.registerMigration("v4: stemming") { db in
+            try db.alter(table: "documents") { t in t.add(column: "stemming", .text).notNull().defaults(to: "") }
+            try db.execute(sql: #"DROP TABLE "documents_vocab""#)
+            try db.dropFTS5SynchronizationTriggers(forTable: "documents_fts")
+            try db.execute(sql: #"DROP TABLE "documents_fts""#)
+            try db.execute(sql: #"CREATE VIEW "documents_fts_source" AS SELECT "docid", \#(markedColumns(of: nil)) FROM "documents""#)
+            try db.create(virtualTable: "documents_fts", using: FTS5()) { t in
+                t.content = "documents_fts_source"
+                t.contentRowID = "docid"
+                t.tokenizer = TokenizerSettings.descriptor
+                for column in ftsColumns { t.column(column) }
+            }
+            let columns = (["rowid"] + ftsColumns).map { "\"\($0)\"" }.joined(separator: ", ")
+            let deleteOld = #"INSERT INTO "documents_fts"("documents_fts", \#(columns)) VALUES ('delete', old."docid", \#(markedColumns(of: "old")));"#
+            let insertNew = #"INSERT INTO "documents_fts"(\#(columns)) VALUES (new."docid", \#(markedColumns(of: "new")));"#
+            try db.execute(sql: #"CREATE TRIGGER "documents_fts_ai" AFTER INSERT ON "documents" BEGIN \#(insertNew) END"#)
+            try db.execute(sql: #"CREATE TRIGGER "documents_fts_ad" AFTER DELETE ON "documents" BEGIN \#(deleteOld) END"#)
+            try db.execute(sql: #"CREATE TRIGGER "documents_fts_au" AFTER UPDATE ON "documents" BEGIN \#(deleteOld) \#(insertNew) END"#)
+            try db.execute(sql: #"CREATE VIRTUAL TABLE "documents_vocab" USING fts5vocab("documents_fts", row)"#)
+            try db.execute(sql: #"INSERT INTO "documents_fts"("documents_fts") VALUES ('rebuild')"#)
+        }
         return migrator
+    }
+
+    /// The FTS5 columns as SQL expressions over `documents` (`row` nil, aliased for the view) or over a trigger's
+    /// `old` or `new` row: each text column starts with the row's language marker, `U+E000` then the codes in
+    /// `stemming` joined by `U+E000`, then a space. The `khmer` column has no words to stem and is passed as it is.
+    static func markedColumns(of row: String?) -> String {
+        let prefix = row.map { "\($0)." } ?? ""
+        let marker = #"char(57344) || replace(\#(prefix)"stemming", ' ', char(57344)) || ' ' || "#
+        return ftsColumns.map { column in
+            let value = column == "khmer" ? #"\#(prefix)"\#(column)""# : marker + #"\#(prefix)"\#(column)""#
+            return row == nil ? #"\#(value) AS "\#(column)""# : value
+        }.joined(separator: ", ")
     }
 }

@@ -187,9 +187,13 @@ public enum Ingester {
             if taken { continue }
             var values = columns.map { row[$0] as DatabaseValue }
             values[columns.firstIndex(of: "path")!] = paths.stored(absolute).databaseValue
+            // The languages are worked out again: an index of an older version may not have recorded them.
+            let metadata = (try? JSONDecoder().decode([String: JSONValue].self, from: Data((row["metadata"] as String).utf8))) ?? [:]
+            let stemming = Document(id: row["id"], type: row["type"], title: row["title"], body: row["body"], path: "", metadata: metadata)
+                .stemmingLanguages.map(\.rawValue).joined(separator: " ")
             try db.execute(
-                sql: "INSERT INTO \"documents\" (\(list)) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))",
-                arguments: StatementArguments(values))
+                sql: "INSERT INTO \"documents\" (\(list), \"stemming\") VALUES (\(Array(repeating: "?", count: columns.count + 1).joined(separator: ", ")))",
+                arguments: StatementArguments(values + [stemming.databaseValue]))
             copied += 1
             copiedPaths.insert(absolute)
         }

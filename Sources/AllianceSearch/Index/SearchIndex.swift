@@ -52,8 +52,7 @@ public final class SearchIndex: Sendable {
     static func openUnchecked(at path: String) throws -> SearchIndex {
         guard exists(at: path) else { throw IndexError.missing(path: path) }
         try checkHeader(at: path)
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        var configuration = Self.configuration
         configuration.readonly = !FileManager.default.isWritableFile(atPath: path)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
         do {
@@ -61,6 +60,21 @@ public final class SearchIndex: Sendable {
         } catch {
             throw IndexError.translating(error, path: path)
         }
+    }
+
+    /// What every connection to an index needs: the `alliance` tokenizer and `alliance_rank()`, without which the
+    /// FTS5 table can be neither read nor written, and a wait of up to 10 s for a lock another process holds.
+    public static var configuration: Configuration {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in prepare(db) }
+        return configuration
+    }
+
+    /// Registers the tokenizer and the ranking function on `db`.
+    public static func prepare(_ db: Database) {
+        TokenizerSettings.register(in: db)
+        RankFunction.register(in: db)
     }
 
     /// Whether there is an index file at `path`: an empty file counts as none (SQLite would treat it as new).
@@ -84,8 +98,7 @@ public final class SearchIndex: Sendable {
     /// Opens an index for writing, creating the file and its schema when it does not exist yet.
     static func openForWriting(at path: String) throws -> SearchIndex {
         if exists(at: path) { try checkHeader(at: path) }
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        let configuration = Self.configuration
         do {
             let directory = (path as NSString).deletingLastPathComponent
             if !directory.isEmpty {

@@ -13,6 +13,8 @@ struct ResultDocument: Encodable {
     var filters: [String: JSONValue]
     var mode: String
     var relaxed: Bool
+    /// Read as a question in natural language: any of its content words, ranked (added in schema 1).
+    var question: Bool
     var total: Int
     var limit: Int
     var offset: Int
@@ -20,8 +22,15 @@ struct ResultDocument: Encodable {
     var warnings: [String]
     var suggestions: [String]
     var expansions: [ExpansionJSON]
+    /// The words pseudo-relevance feedback ranked by, with their weights (added in schema 1, empty when unused).
+    var feedback: [FeedbackJSON]
     var facets: [String: [FacetCount]]
     var hits: [Hit]
+
+    struct FeedbackJSON: Encodable {
+        var word: String
+        var weight: Double
+    }
 
     struct Hit: Encodable {
         var rank: Int
@@ -73,6 +82,7 @@ struct ResultDocument: Encodable {
         filters = results.filters.summary
         mode = results.mode.rawValue
         relaxed = results.relaxed
+        question = results.question
         total = results.total
         limit = results.request.limit
         offset = results.request.offset
@@ -80,6 +90,7 @@ struct ResultDocument: Encodable {
         warnings = results.warnings.map(\.description)
         suggestions = results.suggestion.map { [$0] } ?? []
         expansions = results.expansions.map { ExpansionJSON(concept: $0.concept, matched: $0.matched, terms: $0.terms) }
+        feedback = results.feedback.map { FeedbackJSON(word: $0.word, weight: Self.rounded($0.weight)) }
         facets = Dictionary(uniqueKeysWithValues: results.facets.map { ($0.key.rawValue, $0.value) })
         hits = results.hits.map { hit in
             let snippets = hit.snippets.map { SnippetJSON(text: $0.text, start: $0.start, end: $0.end, highlights: $0.highlights) }

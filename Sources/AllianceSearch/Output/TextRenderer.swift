@@ -30,6 +30,9 @@ public struct TextRenderer: Sendable {
             }
             out += "\n"
         }
+        if results.question {
+            out += "Read as a question: documents with any of its content words, the best first.\n"
+        }
         if results.relaxed {
             out += "No document has all of the words; these have some of them, the most first.\n"
         }
@@ -40,6 +43,10 @@ public struct TextRenderer: Sendable {
             for expansion in results.expansions {
                 out += "Expanded \(expansion.matched) (issue \"\(expansion.concept)\") to: "
                     + expansion.terms.joined(separator: " | ") + "\n"
+            }
+            if !results.feedback.isEmpty {
+                out += "Feedback from the best documents (RM3) also ranked by: "
+                    + results.feedback.map { "\($0.word) \(Self.format($0.weight))" }.joined(separator: ", ") + "\n"
             }
         }
         for hit in results.hits {

@@ -77,12 +77,13 @@ public struct ConceptMap: Sendable {
         return ConceptMap(concepts: concepts)
     }
 
-    /// The FTS5 expression of every concept's terms as phrases, keyed by the lower-cased concept name and by each
-    /// lower-cased term, for the `issue` filter.
-    func issueExpressions() -> [String: String] {
+    /// The FTS5 expression of every concept's terms as phrases, each with its stemmed forms, keyed by the
+    /// lower-cased concept name and by each lower-cased term, for the `issue` filter.
+    func issueExpressions(tokenizer: AllianceTokenizer) -> [String: String] {
         var expressions: [String: String] = [:]
         for concept in concepts {
-            let expression = concept.terms.map(MatchExpression.term).joined(separator: " OR ")
+            let terms = QueryNode.or(concept.terms.map { .phrase($0, prefix: false) })
+            guard let expression = try? MatchExpression(terms, query: concept.name, tokenizer: tokenizer).sql else { continue }
             for key in [concept.name] + concept.terms where expressions[key.lowercased()] == nil {
                 expressions[key.lowercased()] = expression
             }
@@ -90,44 +91,65 @@ public struct ConceptMap: Sendable {
         return expressions
     }
 
+    /// What `expand(_:tokenizer:)` made.
+    struct Expanded {
+        var node: QueryNode
+        var expansions: [Expansion]
+        /// The OR nodes that stand for a concept: the words typed, then the concept's terms. `MatchExpression`
+        /// ranks the terms as one word with many names (`RankingPlan`), not as many words.
+        var synonyms: Set<QueryNode>
+    }
+
     /// `node` with every run of words or phrases that spells a concept term replaced by an OR of the words as
     /// typed and all the concept's terms, as phrases; and the expansions made.
-    func expand(_ node: QueryNode, tokenizer: any FTS5Tokenizer) throws -> (QueryNode, [Expansion]) {
-        guard !concepts.isEmpty else { return (node, []) }
+    ///
+    /// A run spells a term when their words are the same, or their stems in one language are (`domestic worker`
+    /// spells `domestic workers`; `trabajadora doméstica` spells `trabajadoras domésticas`).
+    func expand(_ node: QueryNode, tokenizer: AllianceTokenizer) throws -> Expanded {
+        guard !concepts.isEmpty else { return Expanded(node: node, expansions: [], synonyms: []) }
         var index: [[String]: Concept] = [:]
         var longest = 1
         for concept in concepts {
             for term in concept.terms {
-                let tokens = try tokenizer.tokenize(query: term).map(\.token)
-                guard !tokens.isEmpty, index[tokens] == nil else { continue }
-                index[tokens] = concept
-                longest = max(longest, tokens.count)
+                let terms = tokenizer.terms(of: term, languages: StemmingLanguage.allCases)
+                guard !terms.isEmpty else { continue }
+                for key in Self.keys(terms) where index[key] == nil { index[key] = concept }
+                longest = max(longest, terms.count)
             }
         }
-        var expansions: [Expansion] = []
-        let expanded = try rewrite(node, index: index, longest: longest, tokenizer: tokenizer, expansions: &expansions)
-        return (expanded, expansions)
+        var expanded = Expanded(node: node, expansions: [], synonyms: [])
+        expanded.node = try rewrite(node, index: index, longest: longest, tokenizer: tokenizer, expanded: &expanded)
+        return expanded
+    }
+
+    /// The ways a run of words can spell a term: its words, and its stems in each language.
+    private static func keys(_ terms: [AllianceTokenizer.Term]) -> [[String]] {
+        [terms.map(\.exact)] + StemmingLanguage.allCases.enumerated().map { index, language in
+            terms.map { AllianceTokenizer.stemToken($0.stems[index], language) }
+        }
     }
 
     private func rewrite(
-        _ node: QueryNode, index: [[String]: Concept], longest: Int, tokenizer: any FTS5Tokenizer,
-        expansions: inout [Expansion]
+        _ node: QueryNode, index: [[String]: Concept], longest: Int, tokenizer: AllianceTokenizer,
+        expanded: inout Expanded
     ) throws -> QueryNode {
-        func leafTokens(_ node: QueryNode) throws -> [String]? {
+        func leafTerms(_ node: QueryNode) -> [AllianceTokenizer.Term]? {
             switch node {
-            case .term(let text, false), .phrase(let text, false): try tokenizer.tokenize(query: text).map(\.token)
+            case .term(let text, false), .phrase(let text, false): tokenizer.terms(of: text, languages: StemmingLanguage.allCases)
             default: nil
             }
         }
         /// The words as typed, OR every term of the concept as a phrase: expansion adds, it never narrows.
         func replacement(for concept: Concept, matched: String, original: [QueryNode]) -> QueryNode {
-            expansions.append(Expansion(concept: concept.name, matched: matched, terms: concept.terms))
+            expanded.expansions.append(Expansion(concept: concept.name, matched: matched, terms: concept.terms))
             let typed: QueryNode = original.count == 1 ? original[0] : .and(original)
-            return .or([typed] + concept.terms.map { .phrase($0, prefix: false) })
+            let node = QueryNode.or([typed] + concept.terms.map { .phrase($0, prefix: false) })
+            expanded.synonyms.insert(node)
+            return node
         }
         switch node {
         case .term(let text, false), .phrase(let text, false):
-            if let tokens = try leafTokens(node), let concept = index[tokens] {
+            if let terms = leafTerms(node), !terms.isEmpty, let concept = Self.keys(terms).lazy.compactMap({ index[$0] }).first {
                 return replacement(for: concept, matched: text, original: [node])
             }
             return node
@@ -139,12 +161,12 @@ public struct ConceptMap: Sendable {
             while position < children.count {
                 // The longest run of plain words starting here whose tokens spell a concept term.
                 var matched: (count: Int, concept: Concept)?
-                var tokens: [String] = []
+                var terms: [AllianceTokenizer.Term] = []
                 var end = position
-                while end < children.count, end - position < longest, let next = try leafTokens(children[end]) {
-                    tokens += next
+                while end < children.count, terms.count < longest, let next = leafTerms(children[end]) {
+                    terms += next
                     end += 1
-                    if let concept = index[tokens] { matched = (end - position, concept) }
+                    if let concept = Self.keys(terms).lazy.compactMap({ index[$0] }).first { matched = (end - position, concept) }
                 }
                 if let matched {
                     let original = Array(children[position..<(position + matched.count)])
@@ -156,7 +178,7 @@ public struct ConceptMap: Sendable {
                     result.append(replacement(for: matched.concept, matched: words, original: original))
                     position += matched.count
                 } else {
-                    result.append(try rewrite(children[position], index: index, longest: longest, tokenizer: tokenizer, expansions: &expansions))
+                    result.append(try rewrite(children[position], index: index, longest: longest, tokenizer: tokenizer, expanded: &expanded))
                     position += 1
                 }
             }
@@ -165,7 +187,7 @@ public struct ConceptMap: Sendable {
             // Excluding every name of an issue would narrow the results: an exclusion stays as typed.
             return node
         case .field(let field, let inner):
-            return .field(field, try rewrite(inner, index: index, longest: longest, tokenizer: tokenizer, expansions: &expansions))
+            return .field(field, try rewrite(inner, index: index, longest: longest, tokenizer: tokenizer, expanded: &expanded))
         case .term, .phrase, .near:
             return node
         }

@@ -70,6 +70,34 @@ public indirect enum QueryNode: Sendable, Hashable {
         }
     }
 
+    /// Whether a plain list reads as a question in natural language rather than as keywords: five words or more,
+    /// two or more of them function words (`StopWords`), as in "what articles deal with time sharing". All its
+    /// words together rarely occur in one document, and requiring them would lose most relevant ones, so `auto`
+    /// ranks any of its content words instead.
+    public var isQuestion: Bool {
+        guard isPlainList, case .and(let nodes) = self else { return false }
+        let words = nodes.compactMap { node -> String? in
+            if case .term(let text, false) = node { return text }
+            return nil
+        }
+        return words.count >= 5 && words.filter(StopWords.isStopWord).count >= 2
+    }
+
+    /// A plain list without its function words (`StopWords`), when content words remain: they would match almost
+    /// every document and decide almost nothing. A question also loses its request words ("articles", "looking").
+    public func withoutStopWords(question: Bool) -> QueryNode {
+        guard case .and(let nodes) = self else { return self }
+        let kept = nodes.filter { node in
+            if case .term(let text, false) = node {
+                return !StopWords.isStopWord(text) && !(question && StopWords.isRequestWord(text))
+            }
+            return true
+        }
+        let positives = kept.filter { if case .not = $0 { false } else { true } }
+        if positives.isEmpty || kept.count == nodes.count { return self }
+        return kept.count == 1 ? kept[0] : .and(kept)
+    }
+
     /// The node with its ANDed words loosened into an OR, keeping exclusions: `a b -c` becomes `(a OR b) NOT c`.
     public var loosened: QueryNode {
         guard case .and(let nodes) = self else { return self }

@@ -36,7 +36,10 @@ public struct Suggester {
             guard tokens.count == 1, let token = tokens.first, token.unicodeScalars.count >= 3 else { continue }
             guard try documentFrequency(token) == 0 else { continue }
             if vocabulary == nil {
-                vocabulary = try Row.fetchAll(db, sql: #"SELECT "term", "doc" FROM "documents_vocab""#).map { ($0["term"], $0["doc"]) }
+                // Words only: stem tokens (U+E001…) and language markers (U+E000…) are not words anyone types.
+                vocabulary = try Row.fetchAll(
+                    db, sql: #"SELECT "term", "doc" FROM "documents_vocab" WHERE NOT ("term" >= char(57344) AND "term" < char(57346))"#
+                ).map { ($0["term"], $0["doc"]) }
             }
             let limit = token.unicodeScalars.count <= 4 ? 1 : 2
             let target = Array(token.unicodeScalars)

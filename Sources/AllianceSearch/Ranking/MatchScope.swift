@@ -7,6 +7,8 @@ struct MatchScope {
     /// The FTS5 expression, or `nil` to match every document that passes the filters.
     var expression: String?
     var filters: QueryFilters
+    /// How `alliance_rank()` weighs the expression's phrases (`RankingPlan.argument`).
+    var plan = RankingPlan()
     /// For `issue` filters: the FTS5 expression of each issue concept's terms, by lower-cased issue name.
     var issueExpressions: [String: String] = [:]
 
@@ -30,8 +32,13 @@ struct MatchScope {
         return try Int.fetchOne(db, sql: "SELECT count(*) \(sql)", arguments: arguments) ?? 0
     }
 
-    /// One page of hits, best first, ties broken by id; with each column's own BM25 (`bm25_0` … `bm25_3`) when
+    /// One page of hits, best first, ties broken by id; with each column's own score (`score_0` … `score_4`) when
     /// `request.explain`.
+    ///
+    /// ```sql
+    /// SELECT …, alliance_rank("documents_fts", ?, ?, ?, ?, ?, ?) AS "score" FROM … WHERE …
+    /// ORDER BY "score" DESC, d."id" LIMIT ? OFFSET ?
+    /// ```
     func page(_ db: Database, request: SearchRequest) throws -> [Row] {
         let (sql, arguments) = source
         let columns = #"d."docid", d."id", d."type", d."title", d."aliases", d."issues", d."path", d."line", d."metadata""#
@@ -40,18 +47,48 @@ struct MatchScope {
             return try Row.fetchAll(
                 db, sql: "SELECT \(columns) \(sql) ORDER BY d.\"id\" LIMIT ? OFFSET ?", arguments: arguments + paging)
         }
-        let placeholders = Array(repeating: "?", count: IndexSchema.ftsColumns.count).joined(separator: ", ")
-        var scoring = #"bm25("documents_fts", \#(placeholders)) AS "bm25""#
-        var scoringArguments = StatementArguments(request.weights.arguments)
+        let placeholders = Array(repeating: "?", count: IndexSchema.ftsColumns.count + 1).joined(separator: ", ")
+        let function = RankFunction.name
+        var scoring = #"\#(function)("documents_fts", \#(placeholders)) AS "score""#
+        var scoringArguments: StatementArguments = [plan.argument]
+        scoringArguments += StatementArguments(request.weights.arguments)
         if request.explain {
             for column in IndexSchema.ftsColumns.indices {
-                scoring += #", bm25("documents_fts", \#(placeholders)) AS "bm25_\#(column)""#
-                scoringArguments += StatementArguments(IndexSchema.ftsColumns.indices.map { $0 == column ? 1.0 : 0.0 })
+                scoring += #", \#(function)("documents_fts", \#(placeholders)) AS "score_\#(column)""#
+                scoringArguments += [plan.argument]
+                scoringArguments += StatementArguments(IndexSchema.ftsColumns.indices.map { $0 == column ? request.weights.arguments[column] : 0.0 })
             }
         }
         return try Row.fetchAll(
-            db, sql: "SELECT \(columns), \(scoring) \(sql) ORDER BY \"bm25\", d.\"id\" LIMIT ? OFFSET ?",
+            db, sql: "SELECT \(columns), \(scoring) \(sql) ORDER BY \"score\" DESC, d.\"id\" LIMIT ? OFFSET ?",
             arguments: scoringArguments + arguments + paging)
+    }
+
+    /// One of the best documents, as relevance feedback reads it.
+    struct TopDocument {
+        var score: Double
+        var text: String
+        var stemming: String
+    }
+
+    /// The `count` best documents with their scores and text:
+    ///
+    /// ```sql
+    /// SELECT d."title", d."body", d."stemming", alliance_rank("documents_fts", ?, …) AS "score" FROM … WHERE …
+    /// ORDER BY "score" DESC, d."id" LIMIT ?
+    /// ```
+    func top(_ db: Database, count: Int, weights: ColumnWeights) throws -> [TopDocument] {
+        guard expression != nil else { return [] }
+        let (sql, arguments) = source
+        let placeholders = Array(repeating: "?", count: IndexSchema.ftsColumns.count + 1).joined(separator: ", ")
+        let rows = try Row.fetchAll(
+            db,
+            sql: #"SELECT d."title", d."body", d."stemming", \#(RankFunction.name)("documents_fts", \#(placeholders)) AS "score" "#
+                + sql + #" ORDER BY "score" DESC, d."id" LIMIT ?"#,
+            arguments: [plan.argument] + StatementArguments(weights.arguments) + arguments + [count])
+        return rows.map { row in
+            TopDocument(score: row["score"], text: (row["title"] as String) + "\n" + (row["body"] as String), stemming: row["stemming"])
+        }
     }
 
     /// The bodies of `docids` with the matched words marked by FTS5's `highlight()`; unmarked without an
@@ -86,7 +123,7 @@ struct MatchScope {
                 """)
             for docid in docids {
                 let marked = try String.fetchOne(statement, arguments: [open, close, expression, docid])
-                bodies[docid] = MarkedText(marked ?? "")
+                bodies[docid] = MarkedText(AllianceTokenizer.strippingMarker(marked ?? ""))
             }
             return bodies
         }
@@ -100,7 +137,7 @@ struct MatchScope {
             arguments: StatementArguments(docids) + [open, close, expression])
         while let row = try rows.next() {
             guard let body: String = row["body"] else { continue }
-            bodies[row["docid"]] = MarkedText(body)
+            bodies[row["docid"]] = MarkedText(AllianceTokenizer.strippingMarker(body))
             if bodies.count == docids.count { break }
         }
         return bodies

@@ -33,8 +33,8 @@ public struct SearchEngine: Sendable {
             }
             return
         }
-        let expression = try DatabaseQueue().read { db in
-            try MatchExpression(node, query: request.query, tokenizer: db.makeTokenizer(TokenizerSettings.descriptor))
+        let expression = try DatabaseQueue(configuration: SearchIndex.configuration).read { db in
+            try MatchExpression(node, query: request.query, tokenizer: TokenizerSettings.makeTokenizer(db))
         }
         if request.strict, !expression.warnings.isEmpty {
             throw QueryError.strict(query: request.query, warnings: expression.warnings)
@@ -59,7 +59,7 @@ public struct SearchEngine: Sendable {
         let start = Date()
         let paths = IndexPaths(indexPath: index.path)
         return try index.read { db in
-            let tokenizer = try db.makeTokenizer(TokenizerSettings.descriptor)
+            let tokenizer = try TokenizerSettings.makeTokenizer(db)
             // Notes about the index's files, not about what was typed: `--strict` does not refuse a query for them.
             var notes: [QueryWarning] = []
             var concepts = ConceptMap(concepts: [])
@@ -77,14 +77,14 @@ public struct SearchEngine: Sendable {
             }
 
             // Run the strict reading; in auto mode, relax it when it finds too little.
-            let issueExpressions = concepts.issueExpressions()
+            let issueExpressions = concepts.issueExpressions(tokenizer: tokenizer)
             var chosen = plan.readings[0]
-            var scope = MatchScope(expression: chosen.expression, filters: plan.filters, issueExpressions: issueExpressions)
+            var scope = MatchScope(expression: chosen.expression, filters: plan.filters, plan: chosen.plan, issueExpressions: issueExpressions)
             var total = try scope.count(db)
             let strictTotal = total
             var relaxed = false
             if plan.readings.count > 1, total < MatchMode.relaxBelow {
-                let looser = MatchScope(expression: plan.readings[1].expression, filters: plan.filters, issueExpressions: issueExpressions)
+                let looser = MatchScope(expression: plan.readings[1].expression, filters: plan.filters, plan: plan.readings[1].plan, issueExpressions: issueExpressions)
                 let looserTotal = try looser.count(db)
                 if looserTotal > total {
                     chosen = plan.readings[1]
@@ -93,7 +93,18 @@ public struct SearchEngine: Sendable {
                     relaxed = true
                 }
             }
-            let modeNote = relaxed ? "any (relaxed from all, which found fewer than \(MatchMode.relaxBelow))" : chosen.mode.rawValue
+            var modeNote = relaxed ? "any (relaxed from all, which found fewer than \(MatchMode.relaxBelow))" : chosen.mode.rawValue
+            if chosen.question { modeNote = "any (a question: its content words, ranked)" }
+
+            // A ranking of any of the words learns from its own best documents (RM3), and ranks again.
+            var feedback: [RelevanceFeedback.Word] = []
+            if request.feedback, relaxed || chosen.mode == .any,
+                let expansion = try RelevanceFeedback.expand(db, scope: scope, weights: request.weights, tokenizer: tokenizer)
+            {
+                scope.expression = expansion.expression
+                scope.plan = expansion.plan
+                feedback = expansion.words
+            }
             let hits = try Self.hits(db, scope: scope, reading: chosen, request: request, modeNote: modeNote, paths: paths)
 
             var facets: [Facet: [FacetCount]] = [:]
@@ -110,11 +121,13 @@ public struct SearchEngine: Sendable {
                 }
             }
 
-            return SearchResults(
+            var results = SearchResults(
                 request: request, parsed: plan.parsed, expression: scope.expression ?? "", filters: plan.filters,
                 mode: relaxed ? .any : chosen.mode, relaxed: relaxed, total: total, hits: hits, facets: facets,
-                suggestion: suggestion, expansions: chosen.expansions, warnings: warnings,
+                suggestion: suggestion, expansions: chosen.expansions, feedback: feedback, warnings: warnings,
                 tookMilliseconds: Date().timeIntervalSince(start) * 1000)
+            results.question = chosen.question
+            return results
         }
     }
 
@@ -123,7 +136,10 @@ public struct SearchEngine: Sendable {
         /// One way of reading the query: its FTS5 expression (`nil` for filters alone) and what went into it.
         struct Reading {
             var expression: String?
+            var plan = RankingPlan()
             var mode: MatchMode
+            /// Read as a question in natural language (`QueryNode.isQuestion`).
+            var question = false
             var expansions: [ConceptMap.Expansion] = []
             /// The words and phrases searched, concept terms included.
             var leaves: [QueryNode] = []
@@ -141,7 +157,7 @@ public struct SearchEngine: Sendable {
     ///
     /// - Throws: `QueryError` for a query with nothing to search, or one `--strict` refuses.
     private static func plan(
-        _ request: SearchRequest, db: Database, tokenizer: any FTS5Tokenizer, concepts: ConceptMap
+        _ request: SearchRequest, db: Database, tokenizer: AllianceTokenizer, concepts: ConceptMap
     ) throws -> Plan {
         if request.raw {
             let expression = try MatchExpression(raw: request.query, in: db)
@@ -164,10 +180,12 @@ public struct SearchEngine: Sendable {
                 warnings: query.warnings)
         }
         func reading(_ node: QueryNode, _ mode: MatchMode) throws -> (Plan.Reading, [QueryWarning]) {
-            let (expanded, expansions) = try concepts.expand(node, tokenizer: tokenizer)
-            let expression = try MatchExpression(expanded, query: request.query, tokenizer: tokenizer)
+            let expanded = try concepts.expand(node, tokenizer: tokenizer)
+            let expression = try MatchExpression(
+                expanded.node, query: request.query, tokenizer: tokenizer, synonyms: expanded.synonyms)
             let reading = Plan.Reading(
-                expression: expression.sql, mode: mode, expansions: expansions, leaves: expanded.positiveLeaves)
+                expression: expression.sql, plan: expression.plan, mode: mode, expansions: expanded.expansions,
+                leaves: expanded.node.positiveLeaves)
             return (reading, expression.warnings)
         }
         let (strict, strictWarnings) = try reading(node, .all)
@@ -175,8 +193,11 @@ public struct SearchEngine: Sendable {
         if request.strict, !warnings.isEmpty { throw QueryError.strict(query: request.query, warnings: warnings) }
         var readings = [strict]
         if node.isPlainList, request.match != .all {
-            let (loose, _) = try reading(node.loosened, .any)
+            var (loose, _) = try reading(node.withoutStopWords(question: node.isQuestion).loosened, .any)
             if request.match == .any {
+                readings = [loose]
+            } else if node.isQuestion {
+                loose.question = true
                 readings = [loose]
             } else if loose.expression != strict.expression {
                 readings.append(loose)
@@ -206,14 +227,14 @@ public struct SearchEngine: Sendable {
             let metadataJSON: String = row["metadata"]
             let metadata = (try? decoder.decode([String: JSONValue].self, from: Data(metadataJSON.utf8))) ?? [:]
             let body = (bodies[docid] ?? MarkedText("")).marking(khmerWords)
-            let score = scope.expression == nil ? 0 : -(row["bm25"] as Double)
+            let score: Double = scope.expression == nil ? 0 : row["score"]
             var explanation: ScoreExplanation?
             if request.explain {
                 explanation = ScoreExplanation(
                     columns: zip(IndexSchema.ftsColumns, request.weights.arguments).enumerated().map { index, column in
                         ScoreExplanation.Column(
                             name: column.0, weight: column.1,
-                            bm25: scope.expression == nil ? 0 : -(row["bm25_\(index)"] as Double))
+                            bm25: scope.expression == nil ? 0 : row["score_\(index)"])
                     },
                     score: score, mode: modeNote)
             }

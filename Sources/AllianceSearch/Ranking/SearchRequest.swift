@@ -21,12 +21,15 @@ public struct SearchRequest: Sendable, Hashable {
     public var explain: Bool
     /// Expand issue concepts across languages (`concepts.yaml`); `--no-expand` turns it off.
     public var expand: Bool
+    /// Re-rank a ranking of any of the words with pseudo-relevance feedback (`RelevanceFeedback`); `--no-feedback`
+    /// turns it off.
+    public var feedback: Bool
     public var weights: ColumnWeights
 
     public init(
         query: String, limit: Int = 10, offset: Int = 0, filters: QueryFilters = QueryFilters(),
         match: MatchMode = .auto, raw: Bool = false, strict: Bool = false, facets: [Facet] = [], fragments: Int = 1,
-        explain: Bool = false, expand: Bool = true, weights: ColumnWeights = .default
+        explain: Bool = false, expand: Bool = true, feedback: Bool = true, weights: ColumnWeights = .default
     ) {
         self.query = query
         self.limit = limit
@@ -39,6 +42,7 @@ public struct SearchRequest: Sendable, Hashable {
         self.fragments = fragments
         self.explain = explain
         self.expand = expand
+        self.feedback = feedback
         self.weights = weights
     }
 }

@@ -39,6 +39,9 @@ public struct SearchResults: Sendable, Hashable {
     public var mode: MatchMode
     /// Whether `auto` relaxed an `all` query that found too little into `any`.
     public var relaxed: Bool
+    /// Whether `auto` read the query as a question in natural language and ranked any of its content words
+    /// (`QueryNode.isQuestion`).
+    public var question = false
     /// Every matching document, not only the ones returned.
     public var total: Int
     public var hits: [SearchHit]
@@ -48,6 +51,8 @@ public struct SearchResults: Sendable, Hashable {
     public var suggestion: String?
     /// The issue concepts the query named, and the terms searched for them.
     public var expansions: [ConceptMap.Expansion]
+    /// The words pseudo-relevance feedback added to the ranking, with their weights; empty when it did not run.
+    public var feedback: [RelevanceFeedback.Word] = []
     /// What was reinterpreted or ignored in the query.
     public var warnings: [QueryWarning]
     public var tookMilliseconds: Double

@@ -2,20 +2,34 @@ import GRDB
 
 /// The FTS5 tokenizer every index is built with, and the text recorded in the index to detect a change.
 ///
-/// `porter unicode61 remove_diacritics 2 categories 'L* N* Co M*'`:
+/// `alliance unicode61 remove_diacritics 2 categories 'L* N* Co M*'`:
 /// - `unicode61` folds case and splits on anything that is not a token character.
 /// - `remove_diacritics 2` makes `domésticas` and `domesticas` the same token, for composed and decomposed accents.
 /// - `categories 'L* N* Co M*'` counts combining marks as part of a word. Without `M*`, Devanagari and Bengali vowel
 ///   signs are separators and `महिला` is indexed as `मह` + `ल`; with it, the word stays whole.
 /// - `tokenchars` U+200C and U+200D: the zero-width non-joiner and joiner shape Bengali and Devanagari conjuncts
 ///   (`র‍্যালি`); as separators they would cut a word in two.
-/// - `porter` stems English tokens (`workers` → `worker`, `working` → `work`); it leaves non-ASCII tokens alone.
+/// - `alliance` (`AllianceTokenizer`) adds, beside each word, its Snowball stem in each of the document's languages
+///   (English, Spanish, Indonesian, Nepali), so that `workers` finds `worker` and `trabajadoras` finds `trabajo`,
+///   while an exact match can still be told from a stemmed one.
 ///
 /// Related SQLite documentation: <https://www.sqlite.org/fts5.html#tokenizers>
 public enum TokenizerSettings {
     /// The descriptor used in `CREATE VIRTUAL TABLE … USING fts5(…, tokenize=…)`.
-    public static let descriptor: FTS5TokenizerDescriptor = .porter(
-        wrapping: .unicode61(diacritics: .remove, categories: "L* N* Co M*", tokenCharacters: ["\u{200C}", "\u{200D}"]))
+    public static let descriptor = AllianceTokenizer.tokenizerDescriptor(
+        arguments: FTS5TokenizerDescriptor.unicode61(
+            diacritics: .remove, categories: "L* N* Co M*", tokenCharacters: ["\u{200C}", "\u{200D}"]
+        ).components)
+
+    /// Makes the `alliance` tokenizer known to `db`: every connection to an index needs it, to read or write.
+    public static func register(in db: Database) {
+        db.add(tokenizer: AllianceTokenizer.self)
+    }
+
+    /// The tokenizer, to tokenize and stem query text as documents are.
+    static func makeTokenizer(_ db: Database) throws -> AllianceTokenizer {
+        try AllianceTokenizer(db: db, arguments: Array(descriptor.components.dropFirst()))
+    }
 
     /// The tokenizer argument as SQLite sees it; recorded in the index, compared on every open.
     ///

@@ -32,6 +32,9 @@ struct ConceptMapTests {
         #expect(expanded.expansions.map(\.concept) == ["domestic work"])
         #expect(try engine.search(SearchRequest(query: "domestic work", expand: false)).total == 0)
         #expect(try engine.search(SearchRequest(query: "police brutality")).hits.map(\.id) == ["police"])
+        // Another form of a term names it too: its stems in one language are the term's.
+        #expect(try engine.search(SearchRequest(query: "domestic worker")).expansions.map(\.concept) == ["domestic work"])
+        #expect(try engine.search(SearchRequest(query: "trabajadora doméstica")).expansions.map(\.concept) == ["domestic work"])
         // A term of the concept in another language expands the same way.
         #expect(Set(try engine.search(SearchRequest(query: "pekerja rumah tangga")).hits.map(\.id)) == ["id", "es", "ne", "bn"])
 

@@ -75,8 +75,8 @@ struct QueryParserTests {
         // As one grapheme cluster, `"` + U+0301 would hide the quote from a parser that reads Characters.
         let parsed = QueryParser.parse("\"zzz\"\u{301} OR \"\u{301}police\"")
         #expect(parsed.node?.description == "(\"zzz\" AND \u{301}) OR \"\u{301}police\"")
-        let expression = try DatabaseQueue().read { db in
-            try MatchExpression(parsed.node!, query: "", tokenizer: db.makeTokenizer(TokenizerSettings.descriptor)).sql
+        let expression = try DatabaseQueue(configuration: SearchIndex.configuration).read { db in
+            try MatchExpression(parsed.node!, query: "", tokenizer: TokenizerSettings.makeTokenizer(db), languages: []).sql
         }
         #expect(expression == "(\"zzz\" OR \"\u{301}police\")")
         #expect(throws: QueryError.empty(query: "\"\u{301}\"")) { try Fixtures.search("\"\u{301}\"") }
@@ -113,10 +113,24 @@ struct QueryParserTests {
         #expect(parsed.warnings.isEmpty)
     }
 
+    @Test(arguments: [
+        ("how do sex workers organise against police violence", true),
+        ("What articles exist which deal with time sharing systems", true),
+        ("¿Qué hacen las trabajadoras del hogar en Colombia?", true),
+        // Keywords, however many, are not a question; nor is a query with operators.
+        ("sex workers police violence Bangladesh", false),
+        ("domestic work", false),
+        ("how do sex workers OR domestic workers organise against police", false),
+    ])
+    func questionsAreToldFromKeywords(text: String, expected: Bool) throws {
+        #expect(try #require(QueryParser.parse(text).node).isQuestion == expected, "\(text)")
+    }
+
     private func expression(_ text: String) throws -> String {
         let node = try #require(QueryParser.parse(text).node)
-        return try DatabaseQueue().read { db in
-            try MatchExpression(node, query: text, tokenizer: db.makeTokenizer(TokenizerSettings.descriptor)).sql
+        // Without stemming languages: the structure of the expression, each word in its exact form only.
+        return try DatabaseQueue(configuration: SearchIndex.configuration).read { db in
+            try MatchExpression(node, query: text, tokenizer: TokenizerSettings.makeTokenizer(db), languages: []).sql
         }
     }
 
@@ -208,7 +222,7 @@ struct QueryParserTests {
         }
         var executed = 0
         try Fixtures.corpusIndex.read { db in
-            let tokenizer = try db.makeTokenizer(TokenizerSettings.descriptor)
+            let tokenizer = try TokenizerSettings.makeTokenizer(db)
             for text in texts {
                 guard let node = QueryParser.parse(text).node else { continue }
                 do {

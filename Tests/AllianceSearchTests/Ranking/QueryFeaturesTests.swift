@@ -37,13 +37,17 @@ struct QueryFeaturesTests {
         #expect(try ids("surviv").isEmpty)
     }
 
-    @Test func autoRelaxesANaturalLanguageQuestionAndSaysSo() throws {
+    @Test func autoRanksAQuestionByItsContentWordsAndSaysSo() throws {
         let question = "how do sex workers organise against police violence"
         #expect(try Fixtures.search(question, match: .all).total == 0)
         let results = try Fixtures.search(question)
-        #expect(results.relaxed)
+        #expect(results.question && !results.relaxed)
         #expect(results.mode == .any)
         #expect(results.hits.first?.id == "speak-out-take-action")
+        // Its function words are not searched for: "how", "do" and "against" would match nearly everything.
+        #expect(!results.expression.contains("\"how\"") && !results.expression.contains("\"against\""))
+        // Keywords are not a question: all of them, relaxed only when they find too little.
+        #expect(!(try Fixtures.search("sex workers police violence")).question)
         let any = try Fixtures.search("domestic work", match: .any)
         #expect(any.mode == .any && !any.relaxed)
         let all = try Fixtures.search("domestic work", match: .all)

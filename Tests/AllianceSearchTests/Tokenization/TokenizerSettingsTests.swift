@@ -4,9 +4,12 @@ import Testing
 @testable import AllianceSearch
 
 struct TokenizerSettingsTests {
+    /// The tokens the index receives for `text`, stems written `~stem`.
     private func tokens(_ text: String) throws -> [String] {
-        try DatabaseQueue().read { db in
-            try db.makeTokenizer(TokenizerSettings.descriptor).tokenize(document: text).map(\.token)
+        try DatabaseQueue(configuration: SearchIndex.configuration).read { db in
+            try db.makeTokenizer(TokenizerSettings.descriptor).tokenize(document: text).map { token, _ in
+                token.replacingOccurrences(of: AllianceTokenizer.stemMarker, with: "~")
+            }
         }
     }
 
@@ -16,19 +19,27 @@ struct TokenizerSettingsTests {
         ("শক্তি যৌনকর্মী অধিকার", ["শক্তি", "যৌনকর্মী", "অধিকার"]),
         // A zero-width joiner inside a Bengali word does not split it.
         ("র\u{200D}্যালি", ["র\u{200D}্যালি"]),
-        // Accents are removed, so typing without them matches.
-        ("Trabajadoras Domésticas", ["trabajadora", "domestica"]),
-        // English is stemmed.
-        ("workers working worked", ["worker", "work", "work"]),
+        // Accents are removed, so typing without them matches; without a language, nothing is stemmed.
+        ("Trabajadoras Domésticas", ["trabajadoras", "domesticas"]),
         // Punctuation separates.
-        ("anti-trafficking, ATKI-HK", ["anti", "traffick", "atki", "hk"]),
+        ("anti-trafficking, ATKI-HK", ["anti", "trafficking", "atki", "hk"]),
+        // The language marker is read, not indexed; each word gets its stem in the row's languages, from the word
+        // as written (Spanish stems need their accents: `organización`, not `organizacion`).
+        ("\u{E000}en workers working worked", ["workers", "~enworker", "working", "~enwork", "worked", "~enwork"]),
+        ("\u{E000}es Trabajadoras Domésticas organización", ["trabajadoras", "~estrabaj", "domesticas", "~esdomest", "organizacion", "~esorganiz"]),
+        ("\u{E000}id pekerja bekerja pekerjaan", ["pekerja", "~idkerja", "bekerja", "~idkerja", "pekerjaan", "~idkerja"]),
+        ("\u{E000}ne महिलाहरू कामदारहरू", ["महिलाहरू", "~neमहिला", "कामदारहरू", "~neकामदार"]),
+        // Two languages: a stem in each, tagged with its language.
+        ("\u{E000}en\u{E000}es trabajadoras police", ["trabajadoras", "~entrabajadora", "~estrabaj", "police", "~enpolic", "~espolic"]),
+        // A marker later in the text is an ordinary (private-use) word.
+        ("police \u{E000}en", ["police", "\u{E000}en"]),
     ])
     func tokenises(text: String, expected: [String]) throws {
         #expect(try tokens(text) == expected, "tokens of \(text)")
     }
 
     @Test func recordedValueIsTheTokenizeArgument() {
-        #expect(TokenizerSettings.recordedValue == "porter unicode61 remove_diacritics 2 categories 'L* N* Co M*' tokenchars U+200CU+200D")
+        #expect(TokenizerSettings.recordedValue == "alliance unicode61 remove_diacritics 2 categories 'L* N* Co M*' tokenchars U+200CU+200D")
     }
 
     @Test func aNepaliWordMatchesWholeAndNotByItsConsonants() throws {

@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// `alliance_rank()`: BM25 over *groups* of phrases, an FTS5 auxiliary function written in Swift.
+///
+/// ```sql
+/// SELECT alliance_rank("documents_fts", ?, 10, 8, 4, 1, 1) AS "score" FROM "documents_fts" WHERE "documents_fts" MATCH ?
+/// ```
+///
+/// The first argument is a `RankingPlan` (`RankingPlan.argument`), the others the weight of each column, as for
+/// `bm25()`. FTS5's `bm25()` scores every phrase of the expression on its own, with weight 1. That cannot say that
+/// `"workers"` and the stem token of `worker` are one word of the query, one matched exactly and one not, or that
+/// an expansion word from relevance feedback counts less than a word the user typed. Here the phrases of one group
+/// are scored as one term, the way Lucene's `SynonymQuery` does:
+///
+/// - its document frequency is the largest of its phrases' (each counted with `xQueryPhrase`, once per query);
+/// - its frequency in a row is the sum, over its phrases' hits, of the phrase weight times the column weight, so
+///   an exact hit (weight 1) counts more than a stemmed one (`RankingPlan.stemWeight`);
+/// - the group's BM25 term (k1 = 1.2, b = 0.75, FTS5's own) is multiplied by the group's query weight.
+///
+/// Higher is better (unlike `bm25()`). With no plan, every phrase is its own group of weight 1, and the score is
+/// `-bm25()`.
+///
+/// Related SQLite documentation: <https://www.sqlite.org/fts5.html#custom_auxiliary_functions>
+enum RankFunction {
+    static let name = "alliance_rank"
+    static let k1 = 1.2
+    static let b = 0.75
+
+    /// Makes `alliance_rank()` known to `db`.
+    static func register(in db: Database) {
+        let api = FTS5.api(db)
+        let code = name.withCString { name in
+            api.pointee.xCreateFunction(UnsafeMutablePointer(mutating: api), name, nil, rank, nil)
+        }
+        precondition(code == SQLITE_OK, "FTS5 refused the auxiliary function \(name): code \(code)")
+    }
+
+    /// What one query needs to score its rows, computed on its first row and kept as FTS5 auxiliary data.
+    private final class State {
+        var phraseGroup: [Int] = []
+        var phraseWeight: [Double] = []
+        var groupWeight: [Double] = []
+        var groupFlat: [Bool] = []
+        var groupIDF: [Double] = []
+        var averageLength = 1.0
+        /// Per-row scratch: each group's weighted frequency.
+        var frequency: [Double] = []
+    }
+
+    private static let rank: fts5_extension_function = { api, fts, context, count, values in
+        guard let api = api?.pointee, let fts, let values else { return }
+        do {
+            let state = try cachedState(api, fts, plan: count > 0 ? values[0] : nil)
+            var columnWeights = [Double](repeating: 1, count: Int(api.xColumnCount(fts)))
+            for index in columnWeights.indices where index + 1 < Int(count) {
+                columnWeights[index] = sqlite3_value_double(values[index + 1])
+            }
+            for index in state.frequency.indices { state.frequency[index] = 0 }
+            var instances: Int32 = 0
+            try check(api.xInstCount(fts, &instances))
+            for instance in 0..<instances {
+                var phrase: Int32 = 0, column: Int32 = 0, offset: Int32 = 0
+                try check(api.xInst(fts, instance, &phrase, &column, &offset))
+                let phraseIndex = Int(phrase)
+                guard phraseIndex < state.phraseGroup.count, Int(column) < columnWeights.count else { continue }
+                let group = state.phraseGroup[phraseIndex]
+                let columnWeight = columnWeights[Int(column)]
+                state.frequency[group] += state.phraseWeight[phraseIndex] * (state.groupFlat[group] ? (columnWeight > 0 ? 1 : 0) : columnWeight)
+            }
+            var length: Int32 = 0
+            try check(api.xColumnSize(fts, -1, &length))
+            let norm = k1 * (1 - b + b * Double(length) / state.averageLength)
+            var score = 0.0
+            for (group, frequency) in state.frequency.enumerated() where frequency > 0 {
+                score += state.groupWeight[group] * state.groupIDF[group] * (frequency * (k1 + 1)) / (frequency + norm)
+            }
+            sqlite3_result_double(context, score)
+        } catch {
+            sqlite3_result_error(context, "\(name): \(error)", -1)
+        }
+    }
+
+    private struct Failure: Error, CustomStringConvertible {
+        var code: Int32
+        var description: String { "SQLite error \(code)" }
+    }
+
+    private static func check(_ code: Int32) throws {
+        if code != SQLITE_OK { throw Failure(code: code) }
+    }
+
+    private static func cachedState(_ api: Fts5ExtensionApi, _ fts: OpaquePointer, plan: OpaquePointer?) throws -> State {
+        if let data = api.xGetAuxdata(fts, 0) {
+            return Unmanaged<State>.fromOpaque(data).takeUnretainedValue()
+        }
+        let state = State()
+        let text = plan.flatMap { sqlite3_value_text($0) }.map { String(cString: $0) } ?? ""
+        let parsed = RankingPlan(argument: text)
+        let phraseCount = Int(api.xPhraseCount(fts))
+        var groupWeights = parsed.groupWeights
+        for phrase in 0..<phraseCount {
+            if phrase < parsed.phrases.count, parsed.phrases[phrase].group < groupWeights.count {
+                state.phraseGroup.append(parsed.phrases[phrase].group)
+                state.phraseWeight.append(parsed.phrases[phrase].weight)
+            } else {
+                // A phrase the plan does not know (a raw query): a group of its own, as in bm25().
+                state.phraseGroup.append(groupWeights.count)
+                state.phraseWeight.append(1)
+                groupWeights.append(1)
+            }
+        }
+        state.groupWeight = groupWeights
+        state.groupFlat = groupWeights.indices.map { parsed.flatGroups.contains($0) }
+        state.frequency = [Double](repeating: 0, count: groupWeights.count)
+
+        var rows: Int64 = 0, tokens: Int64 = 0
+        try check(api.xRowCount(fts, &rows))
+        try check(api.xColumnTotalSize(fts, -1, &tokens))
+        state.averageLength = rows > 0 ? max(1, Double(tokens) / Double(rows)) : 1
+        var groupFrequency = [Int](repeating: 0, count: groupWeights.count)
+        for phrase in 0..<phraseCount {
+            var matches = 0
+            try withUnsafeMutablePointer(to: &matches) { pointer in
+                try check(api.xQueryPhrase(fts, Int32(phrase), pointer) { _, _, counter in
+                    counter!.assumingMemoryBound(to: Int.self).pointee += 1
+                    return SQLITE_OK
+                })
+            }
+            let group = state.phraseGroup[phrase]
+            groupFrequency[group] = max(groupFrequency[group], matches)
+        }
+        // Lucene's IDF, ln(1 + (N - n + 0.5) / (n + 0.5)): always above 0. FTS5's, without the 1 +, is floored at
+        // 1e-6 for a word in more than half the rows, which in a small corpus leaves every score at 0.
+        state.groupIDF = groupFrequency.map { n in
+            log(1 + (Double(rows) - Double(n) + 0.5) / (Double(n) + 0.5))
+        }
+        let retained = Unmanaged.passRetained(state).toOpaque()
+        try check(api.xSetAuxdata(fts, retained) { data in
+            if let data { Unmanaged<State>.fromOpaque(data).release() }
+        })
+        return state
+    }
+}

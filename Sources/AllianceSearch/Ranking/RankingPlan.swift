@@ -1,0 +1,73 @@
+/// How `alliance_rank()` groups and weighs the phrases of one FTS5 expression.
+///
+/// FTS5 numbers the phrases of an expression in the order they are written. A plan gives each of them a group
+/// (one word of the query, with its stems; or one phrase; or one expansion word) and a weight inside the group,
+/// and each group a query weight. It travels to SQLite as one bound text argument:
+/// `"1,1,0.25f;0:1,0:0.5,1:1,1:0.5,2:1"`: the group weights (`f` for a group whose hits count the same in every
+/// column), then `group:weight` for each phrase.
+struct RankingPlan: Sendable, Hashable {
+    struct Phrase: Sendable, Hashable {
+        var group: Int
+        var weight: Double
+        /// The phrase's tokens as the expression gives them (not sent to SQLite): how relevance feedback finds
+        /// the group of a word the query already has.
+        var text = ""
+    }
+
+    /// Each group's query weight.
+    var groupWeights: [Double] = []
+    /// Groups whose hits count the same in every column (a column of weight 0 still counts nothing).
+    var flatGroups: Set<Int> = []
+    /// Each phrase of the expression, in order.
+    var phrases: [Phrase] = []
+
+    /// The weight of a stemmed hit, relative to an exact one (1): high enough that a word found only in another
+    /// form still counts almost fully, low enough that the exact form always wins a tie.
+    static let stemWeight = 0.5
+
+    init() {}
+
+    /// Adds a group of `weight` and returns its number.
+    mutating func addGroup(weight: Double, flat: Bool = false) -> Int {
+        groupWeights.append(weight)
+        if flat { flatGroups.insert(groupWeights.count - 1) }
+        return groupWeights.count - 1
+    }
+
+    /// Records the next phrase of the expression.
+    mutating func addPhrase(group: Int, weight: Double, text: String = "") {
+        phrases.append(Phrase(group: group, weight: weight, text: text))
+    }
+
+    /// Multiplies every group's weight by `factor`.
+    func scaled(by factor: Double) -> RankingPlan {
+        var plan = self
+        plan.groupWeights = groupWeights.map { $0 * factor }
+        return plan
+    }
+
+    /// The plan as `alliance_rank()` reads it.
+    var argument: String {
+        groupWeights.indices.map { format(groupWeights[$0]) + (flatGroups.contains($0) ? "f" : "") }.joined(separator: ",") + ";"
+            + phrases.map { "\($0.group):\(format($0.weight))" }.joined(separator: ",")
+    }
+
+    /// Reads `argument`; anything it cannot read is left out, and those phrases are scored as `bm25()` would.
+    init(argument: String) {
+        let parts = argument.split(separator: ";", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return }
+        for item in parts[0].split(separator: ",") {
+            guard let weight = Double(item.hasSuffix("f") ? item.dropLast() : item) else { continue }
+            _ = addGroup(weight: weight, flat: item.hasSuffix("f"))
+        }
+        phrases = parts[1].split(separator: ",").compactMap { item in
+            let pair = item.split(separator: ":")
+            guard pair.count == 2, let group = Int(pair[0]), let weight = Double(pair[1]) else { return nil }
+            return Phrase(group: group, weight: weight)
+        }
+    }
+
+    private func format(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import Testing
+@testable import AllianceSearch
+
+/// `alliance_rank()`: BM25 over groups of phrases.
+struct RankFunctionTests {
+    @Test func aPlanTravelsAsTextAndBack() {
+        var plan = RankingPlan()
+        let word = plan.addGroup(weight: 1)
+        let feedback = plan.addGroup(weight: 0.25, flat: true)
+        plan.addPhrase(group: word, weight: 1)
+        plan.addPhrase(group: word, weight: RankingPlan.stemWeight)
+        plan.addPhrase(group: feedback, weight: 1)
+        #expect(plan.argument == "1,0.25f;0:1,0:0.5,1:1")
+        let read = RankingPlan(argument: plan.argument)
+        #expect(read.groupWeights == [1, 0.25] && read.flatGroups == [1])
+        #expect(read.phrases.map(\.group) == [0, 0, 1] && read.phrases.map(\.weight) == [1, 0.5, 1])
+        // What cannot be read is left out: its phrases are scored as bm25() would.
+        #expect(RankingPlan(argument: "nonsense").phrases.isEmpty)
+    }
+
+    /// With no plan, every phrase is a group of weight 1: the ranking is FTS5's own `bm25()` ranking.
+    @Test func withoutAPlanItRanksAsBM25() throws {
+        try Fixtures.corpusIndex.read { db in
+            for expression in [#""police" OR "workers""#, #""domestic" AND "work""#, #""survivors""#] {
+                let ours = try String.fetchAll(db, sql: """
+                    SELECT d."id" FROM "documents_fts" JOIN "documents" AS d ON d."docid" = "documents_fts"."rowid"
+                    WHERE "documents_fts" MATCH ? ORDER BY alliance_rank("documents_fts", '', 10, 8, 4, 1, 1) DESC, d."id"
+                    """, arguments: [expression])
+                let fts5 = try String.fetchAll(db, sql: """
+                    SELECT d."id" FROM "documents_fts" JOIN "documents" AS d ON d."docid" = "documents_fts"."rowid"
+                    WHERE "documents_fts" MATCH ? ORDER BY bm25("documents_fts", 10, 8, 4, 1, 1), d."id"
+                    """, arguments: [expression])
+                #expect(!ours.isEmpty)
+                // The IDF differs (Lucene's, never 0), so only the order of documents with clearly different
+                // scores is compared: the first hit.
+                #expect(ours.first == fts5.first, "\(expression)")
+            }
+        }
+    }
+
+    /// The same word in two documents of the same length, once as typed and once in another form: the form typed
+    /// ranks first, in every language with a stemmer.
+    @Test(arguments: [
+        ("en", "workers", "The union of workers meets.", "The union of worker meets."),
+        ("es", "trabajadoras", "Las trabajadoras del hogar.", "La trabajadora del hogar."),
+        ("id", "pekerja", "Serikat pekerja rumah tangga.", "Serikat kerja rumah tangga."),
+        ("ne", "कामदारहरू", "घरेलु कामदारहरू संगठित।", "घरेलु कामदार संगठित।"),
+    ])
+    func theFormTypedRanksAboveAnotherForm(language: String, query: String, exact: String, other: String) throws {
+        let (engine, folder) = try Fixtures.engine(indexing: [
+            "exact.md": "---\nid: exact\ntitle: A\nlanguages: [\(language)]\n---\n\(exact)",
+            "other.md": "---\nid: other\ntitle: A\nlanguages: [\(language)]\n---\n\(other)",
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let results = try engine.search(SearchRequest(query: query, explain: true))
+        #expect(results.hits.map(\.id) == ["exact", "other"], "\(query)")
+        #expect((results.hits.first?.score ?? 0) > (results.hits.last?.score ?? 0))
+    }
+}
