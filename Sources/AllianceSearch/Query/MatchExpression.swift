@@ -186,7 +186,7 @@ public struct MatchExpression: Sendable, Hashable {
             let string = MatchExpression.string(text)
             // Symbols alone (emoji, dashes) are tokens to FTS5 but words to no one: they would only make AND fail.
             let hasWord = text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
-            if plainOnly == 0, inField == 0, let khmer = KhmerGrams.expression(for: text, prefix: prefix) {
+            if hasWord, plainOnly == 0, inField == 0, let khmer = KhmerGrams.expression(for: text, prefix: prefix) {
                 // Khmer has no spaces: the word is looked for inside runs, through their cluster pairs.
                 let group = shared?.group ?? plan.addGroup(weight: 1)
                 return Fragment(

@@ -15,8 +15,12 @@ import GRDBSQLite
 /// are scored as one term, the way Lucene's `SynonymQuery` does:
 ///
 /// - its document frequency is the largest of its phrases' (each counted with `xQueryPhrase`, once per query);
-/// - its frequency in a row is the sum, over its phrases' hits, of the phrase weight times the column weight, so
-///   an exact hit (weight 1) counts more than a stemmed one (`RankingPlan.stemWeight`);
+/// - its frequency in a row is the sum, over its phrases' hits, of the phrase weight times the column weight. A
+///   word as typed is found both as itself (weight 1) and through its stem (`RankingPlan.stemWeight`), which is
+///   indexed at the same position, so an exact hit counts 1.5 and a hit on another form 0.5, as with an exact and
+///   a stemmed field side by side. Hits of one group at one position with the *same* weight count once: the stems
+///   of a word in each of a document's two languages are one stemmed hit, two names of a concept that start at the
+///   same word are one hit;
 /// - the group's BM25 term (k1 = 1.2, b = 0.75, FTS5's own) is multiplied by the group's query weight.
 ///
 /// Higher is better (unlike `bm25()`). With no plan, every phrase is its own group of weight 1, and the score is
@@ -37,7 +41,13 @@ enum RankFunction {
         precondition(code == SQLITE_OK, "FTS5 refused the auxiliary function \(name): code \(code)")
     }
 
-    /// What one query needs to score its rows, computed on its first row and kept as FTS5 auxiliary data.
+    /// FTS5's one auxiliary-data slot per query, shared by every `alliance_rank()` call of the statement: the
+    /// state of each plan seen, by the plan's bytes.
+    private final class Cache {
+        var states: [(plan: [UInt8], state: State)] = []
+    }
+
+    /// What one query needs to score its rows with one plan, computed on its first row.
     private final class State {
         var phraseGroup: [Int] = []
         var phraseWeight: [Double] = []
@@ -45,8 +55,11 @@ enum RankFunction {
         var groupFlat: [Bool] = []
         var groupIDF: [Double] = []
         var averageLength = 1.0
-        /// Per-row scratch: each group's weighted frequency.
+        /// Per-row scratch: each group's weighted frequency, and the position of its last hit with the phrase
+        /// weights already counted there.
         var frequency: [Double] = []
+        var lastPosition: [Int64] = []
+        var countedWeights: [[Double]] = []
     }
 
     private static let rank: fts5_extension_function = { api, fts, context, count, values in
@@ -57,7 +70,11 @@ enum RankFunction {
             for index in columnWeights.indices where index + 1 < Int(count) {
                 columnWeights[index] = sqlite3_value_double(values[index + 1])
             }
-            for index in state.frequency.indices { state.frequency[index] = 0 }
+            for index in state.frequency.indices {
+                state.frequency[index] = 0
+                state.lastPosition[index] = -1
+                state.countedWeights[index].removeAll(keepingCapacity: true)
+            }
             var instances: Int32 = 0
             try check(api.xInstCount(fts, &instances))
             for instance in 0..<instances {
@@ -67,7 +84,17 @@ enum RankFunction {
                 guard phraseIndex < state.phraseGroup.count, Int(column) < columnWeights.count else { continue }
                 let group = state.phraseGroup[phraseIndex]
                 let columnWeight = columnWeights[Int(column)]
-                state.frequency[group] += state.phraseWeight[phraseIndex] * (state.groupFlat[group] ? (columnWeight > 0 ? 1 : 0) : columnWeight)
+                let phraseWeight = state.phraseWeight[phraseIndex]
+                // xInst lists hits in position order: a group's hits at one position come one after another.
+                let position = Int64(column) << 32 | Int64(offset)
+                if state.lastPosition[group] != position {
+                    state.lastPosition[group] = position
+                    state.countedWeights[group].removeAll(keepingCapacity: true)
+                } else if state.countedWeights[group].contains(phraseWeight) {
+                    continue
+                }
+                state.countedWeights[group].append(phraseWeight)
+                state.frequency[group] += phraseWeight * (state.groupFlat[group] ? (columnWeight > 0 ? 1 : 0) : columnWeight)
             }
             var length: Int32 = 0
             try check(api.xColumnSize(fts, -1, &length))
@@ -92,16 +119,31 @@ enum RankFunction {
     }
 
     private static func cachedState(_ api: Fts5ExtensionApi, _ fts: OpaquePointer, plan: OpaquePointer?) throws -> State {
+        let bytes: [UInt8] = plan.flatMap { value in
+            sqlite3_value_text(value).map { Array(UnsafeBufferPointer(start: $0, count: Int(sqlite3_value_bytes(value)))) }
+        } ?? []
+        let cache: Cache
         if let data = api.xGetAuxdata(fts, 0) {
-            return Unmanaged<State>.fromOpaque(data).takeUnretainedValue()
+            cache = Unmanaged<Cache>.fromOpaque(data).takeUnretainedValue()
+        } else {
+            cache = Cache()
+            let retained = Unmanaged.passRetained(cache).toOpaque()
+            try check(api.xSetAuxdata(fts, retained) { data in
+                if let data { Unmanaged<Cache>.fromOpaque(data).release() }
+            })
         }
+        if let found = cache.states.first(where: { $0.plan == bytes }) { return found.state }
+        let state = try makeState(api, fts, plan: RankingPlan(argument: String(decoding: bytes, as: UTF8.self)))
+        cache.states.append((bytes, state))
+        return state
+    }
+
+    private static func makeState(_ api: Fts5ExtensionApi, _ fts: OpaquePointer, plan parsed: RankingPlan) throws -> State {
         let state = State()
-        let text = plan.flatMap { sqlite3_value_text($0) }.map { String(cString: $0) } ?? ""
-        let parsed = RankingPlan(argument: text)
         let phraseCount = Int(api.xPhraseCount(fts))
         var groupWeights = parsed.groupWeights
         for phrase in 0..<phraseCount {
-            if phrase < parsed.phrases.count, parsed.phrases[phrase].group < groupWeights.count {
+            if phrase < parsed.phrases.count, parsed.phrases[phrase].group >= 0, parsed.phrases[phrase].group < groupWeights.count {
                 state.phraseGroup.append(parsed.phrases[phrase].group)
                 state.phraseWeight.append(parsed.phrases[phrase].weight)
             } else {
@@ -114,6 +156,8 @@ enum RankFunction {
         state.groupWeight = groupWeights
         state.groupFlat = groupWeights.indices.map { parsed.flatGroups.contains($0) }
         state.frequency = [Double](repeating: 0, count: groupWeights.count)
+        state.lastPosition = [Int64](repeating: -1, count: groupWeights.count)
+        state.countedWeights = [[Double]](repeating: [], count: groupWeights.count)
 
         var rows: Int64 = 0, tokens: Int64 = 0
         try check(api.xRowCount(fts, &rows))
@@ -136,10 +180,6 @@ enum RankFunction {
         state.groupIDF = groupFrequency.map { n in
             log(1 + (Double(rows) - Double(n) + 0.5) / (Double(n) + 0.5))
         }
-        let retained = Unmanaged.passRetained(state).toOpaque()
-        try check(api.xSetAuxdata(fts, retained) { data in
-            if let data { Unmanaged<State>.fromOpaque(data).release() }
-        })
         return state
     }
 }

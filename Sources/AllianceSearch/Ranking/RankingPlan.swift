@@ -57,17 +57,18 @@ struct RankingPlan: Sendable, Hashable {
         let parts = argument.split(separator: ";", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return }
         for item in parts[0].split(separator: ",") {
-            guard let weight = Double(item.hasSuffix("f") ? item.dropLast() : item) else { continue }
+            guard let weight = Double(item.hasSuffix("f") ? item.dropLast() : item), weight.isFinite else { continue }
             _ = addGroup(weight: weight, flat: item.hasSuffix("f"))
         }
         phrases = parts[1].split(separator: ",").compactMap { item in
             let pair = item.split(separator: ":")
-            guard pair.count == 2, let group = Int(pair[0]), let weight = Double(pair[1]) else { return nil }
+            guard pair.count == 2, let group = Int(pair[0]), group >= 0, let weight = Double(pair[1]), weight.isFinite else { return nil }
             return Phrase(group: group, weight: weight)
         }
     }
 
     private func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        guard value.isFinite else { return "0" }
+        return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }

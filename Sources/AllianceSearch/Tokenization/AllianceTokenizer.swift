@@ -37,8 +37,10 @@ final class AllianceTokenizer: FTS5CustomTokenizer {
 
     /// `text` read back from the FTS5 table (`highlight()`), without the language marker it starts with.
     static func strippingMarker(_ text: String) -> String {
-        guard text.unicodeScalars.first == "\u{E000}", let space = text.firstIndex(of: " ") else { return text }
-        return String(text[text.index(after: space)...])
+        // By scalars: a body that starts with a combining mark would join the space into one Character.
+        let scalars = text.unicodeScalars
+        guard scalars.first == "\u{E000}", let space = scalars.firstIndex(of: " ") else { return text }
+        return String(scalars[scalars.index(after: space)...])
     }
 
     private let wrapped: any FTS5Tokenizer
@@ -145,6 +147,14 @@ final class AllianceTokenizer: FTS5CustomTokenizer {
                         .split(separator: Character(AllianceTokenizer.languageMarker))
                         .compactMap { StemmingLanguage(rawValue: String($0)) }
                     return SQLITE_OK
+                }
+            }
+            if !stems, end - start >= 3, text[Int(start)] == 0xEE, text[Int(start) + 1] == 0x80, text[Int(start) + 2] == 0x81 {
+                // A stem token in a query (`MatchExpression` writes them) is passed on as written: folded by
+                // `unicode61`, `niñ` (niños, niñas) would become `nin`, which no document was given.
+                let pass = self.callback, passContext = self.context
+                return (text + Int(start)).withMemoryRebound(to: CChar.self, capacity: Int(end - start)) { raw in
+                    pass(passContext, flags, raw, end - start, start, end)
                 }
             }
             let code = callback(context, flags, token, length, start, end)

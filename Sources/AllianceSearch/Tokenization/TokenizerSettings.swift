@@ -31,7 +31,8 @@ public enum TokenizerSettings {
         try AllianceTokenizer(db: db, arguments: Array(descriptor.components.dropFirst()))
     }
 
-    /// The tokenizer argument as SQLite sees it; recorded in the index, compared on every open.
+    /// The tokenizer argument as SQLite sees it, and a fingerprint of the stemmers; recorded in the index, compared
+    /// on every open.
     ///
     /// Invisible characters are written as `U+XXXX`, so that the value can be read in a message.
     public static var recordedValue: String {
@@ -40,6 +41,25 @@ public enum TokenizerSettings {
                 scalar.properties.generalCategory == .format ? "U+" + String(scalar.value, radix: 16, uppercase: true) : String(scalar)
             }.joined()
             return visible.contains(" ") ? "'\(visible)'" : visible
-        }.joined(separator: " ")
+        }.joined(separator: " ") + " (stems \(stemmerFingerprint))"
     }
+
+    /// A hash of the stems of probe words in every language, and of a lower-casing probe.
+    ///
+    /// FTS5 deletes a row by tokenizing its text again: the stems must be the ones it was given. A newer Snowball
+    /// (a system library, upgraded with the distribution) or a newer Unicode in `lowercased()` could stem a word
+    /// differently; the fingerprint then changes, and the index is rebuilt instead of being corrupted.
+    static let stemmerFingerprint: String = {
+        let probes: [StemmingLanguage: String] = [
+            .english: "organizations running generously women's", .spanish: "organizaciones trabajadoras niñas compañeros",
+            .indonesian: "pekerjaan perempuan kekerasan diperbarui", .nepali: "कामदारहरू महिलाहरूको अधिकारका",
+        ]
+        var hasher = ContentHasher()
+        hasher.combine("ÀÉÎÕÜ ÇÑ ΣΑΣ İ".lowercased())
+        for language in StemmingLanguage.allCases {
+            guard let stemmer = Stemmer(language) else { continue }
+            for word in (probes[language] ?? "").split(separator: " ") { hasher.combine(stemmer.stem(String(word))) }
+        }
+        return hasher.hexDigest
+    }()
 }

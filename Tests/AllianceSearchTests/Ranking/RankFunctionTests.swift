@@ -40,6 +40,30 @@ struct RankFunctionTests {
         }
     }
 
+    /// Snowball keeps some accents in its stems (`niños` → `niñ`, `compañeras` → `compañer`): a stem written in a
+    /// query is matched as written, not folded as words are.
+    @Test func stemsWithAccentsMatch() throws {
+        let (engine, folder) = try Fixtures.engine(indexing: [
+            "ninas.md": "---\nid: ninas\ntitle: Informe\nlanguages: [es]\n---\nLas niñas y sus compañeras.",
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for query in ["niños", "niña", "compañera", "compañeros"] {
+            #expect(try engine.search(SearchRequest(query: query)).hits.map(\.id) == ["ninas"], "\(query)")
+        }
+    }
+
+    /// A document stemmed in two languages gets a stem per language at one position: one stemmed hit, not two.
+    @Test func aSecondLanguageDoesNotCountAWordTwice() throws {
+        let (engine, folder) = try Fixtures.engine(indexing: [
+            "one.md": "---\nid: one\ntitle: A\nlanguages: [en]\n---\nThe worker organises.",
+            "two.md": "---\nid: two\ntitle: A\nlanguages: [en, es]\n---\nThe worker organises.",
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let hits = try engine.search(SearchRequest(query: "workers")).hits
+        #expect(hits.count == 2)
+        #expect(abs(hits[0].score - hits[1].score) < 1e-9, "\(hits.map(\.score))")
+    }
+
     /// The same word in two documents of the same length, once as typed and once in another form: the form typed
     /// ranks first, in every language with a stemmer.
     @Test(arguments: [
