@@ -52,6 +52,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `alliance-bench`: in-process measurements for bench/perf.py (raw FTS5 with our tokenizer, library latency).
+        .executableTarget(
+            name: "alliance-bench",
+            dependencies: [
+                "AllianceSearch",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // Library tests, one folder per library folder, on the bundled corpus and temporary corpora.
         .testTarget(
             name: "AllianceSearchTests",
@@ -62,7 +71,7 @@ let package = Package(
         // Runs the built executables and checks stdout, stderr and exit codes.
         .testTarget(
             name: "CLITests",
-            dependencies: ["alliance-ingest", "alliance-query"]
+            dependencies: ["alliance-ingest", "alliance-query", "alliance-bench"]
         ),
     ]
 )
