@@ -82,7 +82,7 @@ def make_queries(corpus, count, seed=7):
     rng = random.Random(seed)
     with open(corpus, encoding="utf-8") as lines:
         records = [json.loads(line) for line in lines]
-    word = re.compile(r"[a-z]{4,12}")
+    word = re.compile(r"\b[a-z]{4,12}\b")
     queries = {kind: [] for kind in KINDS}
     stop = set(FUNCTION) | {"that", "this", "with", "from", "which", "have", "were", "been", "their", "there"}
     while any(len(v) < count for v in queries.values()):

@@ -201,7 +201,7 @@ public struct MatchExpression: Sendable, Hashable {
             let group = shared?.group ?? plan.addGroup(weight: 1)
             let exact = Fragment(
                 sql: prefix ? string + " *" : string,
-                phrases: [.init(group: group, weight: 1, text: terms.map(\.exact).joined(separator: " "))])
+                phrases: [.init(group: group, weight: 1, text: prefix ? "" : terms.map(\.exact).joined(separator: " "))])
             var stemmed: [String] = []
             // One stemmed phrase per language: each word stemmed as a document in that language was.
             for index in languages.indices where !prefix && plainOnly == 0 {

@@ -26,42 +26,125 @@ struct MatchScope {
         return (#"FROM "documents" AS d WHERE 1"# + filterSQL, filterArguments)
     }
 
-    /// `SELECT count(*) FROM … WHERE …`
+    /// `SELECT count(*) FROM … WHERE …`; without filters, over the FTS5 table alone (every row of it has its
+    /// document, the triggers see to that), so that no document row is read.
     func count(_ db: Database) throws -> Int {
+        if let expression, filters.isEmpty {
+            return try Int.fetchOne(
+                db, sql: #"SELECT count(*) FROM "documents_fts" WHERE "documents_fts" MATCH ?"#, arguments: [expression]) ?? 0
+        }
         let (sql, arguments) = source
         return try Int.fetchOne(db, sql: "SELECT count(*) \(sql)", arguments: arguments) ?? 0
     }
 
-    /// One page of hits, best first, ties broken by id; with each column's own score (`score_0` … `score_4`) when
-    /// `request.explain`.
+    /// A match with its score, and each column's own score when asked (`--explain`).
+    struct Ranked {
+        var docid: Int64
+        var score: Double
+        var columnScores: [Double] = []
+    }
+
+    /// The best `count` matches, by score, then by id, without reading the documents of the others.
+    ///
+    /// Ranking every match is unavoidable (FTS5 offers no top-k pruning), but reading each match's document row
+    /// is not: a row holds the body, and a long body lives in overflow pages, so joining `documents` to sort by id
+    /// read the whole corpus for a common word. The matches are ranked on the FTS5 table alone:
     ///
     /// ```sql
-    /// SELECT …, alliance_rank("documents_fts", ?, ?, ?, ?, ?, ?) AS "score" FROM … WHERE …
-    /// ORDER BY "score" DESC, d."id" LIMIT ? OFFSET ?
+    /// SELECT "rowid", alliance_rank("documents_fts", ?, ?, ?, ?, ?, ?) AS "score" FROM "documents_fts"
+    /// WHERE "documents_fts" MATCH ? ORDER BY "score" DESC LIMIT ?      -- count + 1
     /// ```
-    func page(_ db: Database, request: SearchRequest) throws -> [Row] {
-        let (sql, arguments) = source
-        let columns = #"d."docid", d."id", d."type", d."title", d."aliases", d."issues", d."path", d."line", d."metadata""#
-        let paging: StatementArguments = [max(0, request.limit), max(0, request.offset)]
-        guard expression != nil else {
-            return try Row.fetchAll(
-                db, sql: "SELECT \(columns) \(sql) ORDER BY d.\"id\" LIMIT ? OFFSET ?", arguments: arguments + paging)
-        }
+    ///
+    /// and only the candidates' ids are read, to break ties. When the score at the cut is shared by the next
+    /// match, every match with that score is a candidate, so the order by id stays exact. Filters need the
+    /// documents' fields: with filters, the join stays.
+    func ranking(_ db: Database, weights: ColumnWeights, count: Int, explain: Bool) throws -> [Ranked] {
+        guard let expression, count > 0 else { return [] }
         let placeholders = Array(repeating: "?", count: IndexSchema.ftsColumns.count + 1).joined(separator: ", ")
         let function = RankFunction.name
         var scoring = #"\#(function)("documents_fts", \#(placeholders)) AS "score""#
         var scoringArguments: StatementArguments = [plan.argument]
-        scoringArguments += StatementArguments(request.weights.arguments)
-        if request.explain {
+        scoringArguments += StatementArguments(weights.arguments)
+        if explain {
             for column in IndexSchema.ftsColumns.indices {
                 scoring += #", \#(function)("documents_fts", \#(placeholders)) AS "score_\#(column)""#
                 scoringArguments += [plan.argument]
-                scoringArguments += StatementArguments(IndexSchema.ftsColumns.indices.map { $0 == column ? request.weights.arguments[column] : 0.0 })
+                scoringArguments += StatementArguments(IndexSchema.ftsColumns.indices.map { $0 == column ? weights.arguments[column] : 0.0 })
             }
         }
-        return try Row.fetchAll(
-            db, sql: "SELECT \(columns), \(scoring) \(sql) ORDER BY \"score\" DESC, d.\"id\" LIMIT ? OFFSET ?",
-            arguments: scoringArguments + arguments + paging)
+        let from: String
+        let fromArguments: StatementArguments
+        if filters.isEmpty {
+            from = #"SELECT "documents_fts"."rowid" AS "docid", \#(scoring) FROM "documents_fts" WHERE "documents_fts" MATCH ?"#
+            fromArguments = [expression]
+        } else {
+            let (sql, arguments) = source
+            from = #"SELECT d."docid" AS "docid", \#(scoring) "# + sql
+            fromArguments = arguments
+        }
+        func fetch(limit: Int?) throws -> [Ranked] {
+            let sql = from + #" ORDER BY "score" DESC"# + (limit == nil ? "" : " LIMIT ?")
+            let arguments = scoringArguments + fromArguments + (limit.map { [$0] } ?? [])
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                Ranked(
+                    docid: row["docid"], score: row["score"],
+                    columnScores: explain ? IndexSchema.ftsColumns.indices.map { row["score_\($0)"] } : [])
+            }
+        }
+        var candidates = try fetch(limit: count + 1)
+        if candidates.count > count, candidates[count - 1].score == candidates[count].score {
+            // A tie across the cut: every match with that score competes, by id.
+            let cut = candidates[count - 1].score
+            candidates = try fetch(limit: nil).prefix { $0.score >= cut }.map { $0 }
+        } else if candidates.count > count {
+            candidates.removeLast()
+        }
+        let list = Array(repeating: "?", count: candidates.count).joined(separator: ", ")
+        var ids: [Int64: String] = [:]
+        for row in try Row.fetchAll(
+            db, sql: #"SELECT "docid", "id" FROM "documents" WHERE "docid" IN ("# + list + ")",
+            arguments: StatementArguments(candidates.map(\.docid)))
+        {
+            ids[row["docid"]] = row["id"]
+        }
+        candidates.sort { ($0.score, ids[$1.docid] ?? "") > ($1.score, ids[$0.docid] ?? "") }
+        return Array(candidates.prefix(count))
+    }
+
+    /// One page of hits, best first, ties broken by id; with each column's own score (`score_0` … `score_4`) when
+    /// `request.explain`. The matches are ranked by `ranking(_:weights:count:explain:)`; the page's documents are
+    /// then read by docid:
+    ///
+    /// ```sql
+    /// SELECT d."docid", d."id", … FROM "documents" AS d WHERE d."docid" IN (…)
+    /// ```
+    func page(_ db: Database, request: SearchRequest) throws -> [Row] {
+        let columns = #"d."docid", d."id", d."type", d."title", d."aliases", d."issues", d."path", d."line", d."metadata""#
+        guard expression != nil else {
+            let (sql, arguments) = source
+            let paging: StatementArguments = [max(0, request.limit), max(0, request.offset)]
+            return try Row.fetchAll(
+                db, sql: "SELECT \(columns) \(sql) ORDER BY d.\"id\" LIMIT ? OFFSET ?", arguments: arguments + paging)
+        }
+        let limit = max(0, request.limit), offset = max(0, request.offset)
+        let ranked = Array(try ranking(db, weights: request.weights, count: offset + limit, explain: request.explain).dropFirst(offset))
+        guard !ranked.isEmpty else { return [] }
+        let list = Array(repeating: "?", count: ranked.count).joined(separator: ", ")
+        var documents: [Int64: Row] = [:]
+        for row in try Row.fetchAll(
+            db, sql: "SELECT \(columns) FROM \"documents\" AS d WHERE d.\"docid\" IN (\(list))",
+            arguments: StatementArguments(ranked.map(\.docid)))
+        {
+            documents[row["docid"]] = row
+        }
+        return ranked.compactMap { match in
+            guard let document = documents[match.docid] else { return nil }
+            var values: [String: (any DatabaseValueConvertible)?] = [:]
+            for (column, value) in document { values[column] = value }
+            values["score"] = match.score
+            for (index, score) in match.columnScores.enumerated() { values["score_\(index)"] = score }
+            return Row(values)
+        }
     }
 
     /// One of the best documents, as relevance feedback reads it.
@@ -71,23 +154,21 @@ struct MatchScope {
         var stemming: String
     }
 
-    /// The `count` best documents with their scores and text:
-    ///
-    /// ```sql
-    /// SELECT d."title", d."body", d."stemming", alliance_rank("documents_fts", ?, …) AS "score" FROM … WHERE …
-    /// ORDER BY "score" DESC, d."id" LIMIT ?
-    /// ```
+    /// The `count` best documents with their scores and text (`ranking(_:weights:count:explain:)`, then
+    /// `SELECT "docid", "title", "body", "stemming" FROM "documents" WHERE "docid" IN (…)`).
     func top(_ db: Database, count: Int, weights: ColumnWeights) throws -> [TopDocument] {
-        guard expression != nil else { return [] }
-        let (sql, arguments) = source
-        let placeholders = Array(repeating: "?", count: IndexSchema.ftsColumns.count + 1).joined(separator: ", ")
-        let rows = try Row.fetchAll(
-            db,
-            sql: #"SELECT d."title", d."body", d."stemming", \#(RankFunction.name)("documents_fts", \#(placeholders)) AS "score" "#
-                + sql + #" ORDER BY "score" DESC, d."id" LIMIT ?"#,
-            arguments: [plan.argument] + StatementArguments(weights.arguments) + arguments + [count])
-        return rows.map { row in
-            TopDocument(score: row["score"], text: (row["title"] as String) + "\n" + (row["body"] as String), stemming: row["stemming"])
+        let ranked = try ranking(db, weights: weights, count: count, explain: false)
+        guard !ranked.isEmpty else { return [] }
+        let list = Array(repeating: "?", count: ranked.count).joined(separator: ", ")
+        var texts: [Int64: (String, String)] = [:]
+        for row in try Row.fetchAll(
+            db, sql: #"SELECT "docid", "title", "body", "stemming" FROM "documents" WHERE "docid" IN ("# + list + ")",
+            arguments: StatementArguments(ranked.map(\.docid)))
+        {
+            texts[row["docid"]] = ((row["title"] as String) + "\n" + (row["body"] as String), row["stemming"])
+        }
+        return ranked.compactMap { match in
+            texts[match.docid].map { TopDocument(score: match.score, text: $0.0, stemming: $0.1) }
         }
     }
 

@@ -14,7 +14,8 @@ import GRDBSQLite
 /// an expansion word from relevance feedback counts less than a word the user typed. Here the phrases of one group
 /// are scored as one term, the way Lucene's `SynonymQuery` does:
 ///
-/// - its document frequency is the largest of its phrases' (each counted with `xQueryPhrase`, once per query);
+/// - its document frequency is the largest of its phrases' (given by the plan when it could be looked up in the
+///   vocabulary, else counted with `xQueryPhrase`, once per query);
 /// - its frequency in a row is the sum, over its phrases' hits, of the phrase weight times the column weight. A
 ///   word as typed is found both as itself (weight 1) and through its stem (`RankingPlan.stemWeight`), which is
 ///   indexed at the same position, so an exact hit counts 1.5 and a hit on another form 0.5, as with an exact and
@@ -55,55 +56,101 @@ enum RankFunction {
         var groupFlat: [Bool] = []
         var groupIDF: [Double] = []
         var averageLength = 1.0
+        /// The column weights of the last call, read again only when a call passes others (`--explain`).
+        var columnWeights: [Double] = []
         /// Per-row scratch: each group's weighted frequency, and the position of its last hit with the phrase
         /// weights already counted there.
         var frequency: [Double] = []
         var lastPosition: [Int64] = []
-        var countedWeights: [[Double]] = []
+        /// The phrase weights counted at a group's last position: `slots` per group, `countedCount` used.
+        var counted: [Double] = []
+        var countedCount: [Int] = []
+        static let slots = 4
+
+        /// The row's score. The per-row loop works on unsafe buffers: it runs for every match of the query, and
+        /// Swift's exclusivity checks and copy-on-write tests on the arrays cost more than the arithmetic.
+        func score(_ api: Fts5ExtensionApi, _ fts: OpaquePointer) throws -> Double {
+            var instances: Int32 = 0
+            try check(api.xInstCount(fts, &instances))
+            let groups = groupWeight.count
+            let slots = Self.slots
+            var failure: Int32 = SQLITE_OK
+            phraseGroup.withUnsafeBufferPointer { phraseGroup in
+                phraseWeight.withUnsafeBufferPointer { phraseWeight in
+                    groupFlat.withUnsafeBufferPointer { groupFlat in
+                        columnWeights.withUnsafeBufferPointer { columnWeights in
+                            frequency.withUnsafeMutableBufferPointer { frequency in
+                                lastPosition.withUnsafeMutableBufferPointer { lastPosition in
+                                    counted.withUnsafeMutableBufferPointer { counted in
+                                        countedCount.withUnsafeMutableBufferPointer { countedCount in
+                                            for group in 0..<groups {
+                                                frequency[group] = 0
+                                                lastPosition[group] = -1
+                                                countedCount[group] = 0
+                                            }
+                                            for instance in 0..<instances {
+                                                var phrase: Int32 = 0, column: Int32 = 0, offset: Int32 = 0
+                                                let code = api.xInst(fts, instance, &phrase, &column, &offset)
+                                                if code != SQLITE_OK {
+                                                    failure = code
+                                                    return
+                                                }
+                                                let phraseIndex = Int(phrase), columnIndex = Int(column)
+                                                guard phraseIndex < phraseGroup.count, columnIndex < columnWeights.count else { continue }
+                                                let group = phraseGroup[phraseIndex]
+                                                let columnWeight = columnWeights[columnIndex]
+                                                let weight = phraseWeight[phraseIndex]
+                                                // xInst lists hits in position order: a group's hits at one
+                                                // position come one after another.
+                                                let position = Int64(column) << 32 | Int64(offset)
+                                                if lastPosition[group] != position {
+                                                    lastPosition[group] = position
+                                                    countedCount[group] = 0
+                                                } else {
+                                                    var seen = false
+                                                    for slot in 0..<countedCount[group] where counted[group * slots + slot] == weight {
+                                                        seen = true
+                                                    }
+                                                    if seen { continue }
+                                                }
+                                                if countedCount[group] < slots {
+                                                    counted[group * slots + countedCount[group]] = weight
+                                                    countedCount[group] += 1
+                                                }
+                                                frequency[group] += weight * (groupFlat[group] ? (columnWeight > 0 ? 1 : 0) : columnWeight)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            try check(failure)
+            var length: Int32 = 0
+            try check(api.xColumnSize(fts, -1, &length))
+            let norm = k1 * (1 - b + b * Double(length) / averageLength)
+            var score = 0.0
+            for group in 0..<groups where frequency[group] > 0 {
+                let f = frequency[group]
+                score += groupWeight[group] * groupIDF[group] * (f * (k1 + 1)) / (f + norm)
+            }
+            return score
+        }
     }
 
     private static let rank: fts5_extension_function = { api, fts, context, count, values in
         guard let api = api?.pointee, let fts, let values else { return }
         do {
             let state = try cachedState(api, fts, plan: count > 0 ? values[0] : nil)
-            var columnWeights = [Double](repeating: 1, count: Int(api.xColumnCount(fts)))
-            for index in columnWeights.indices where index + 1 < Int(count) {
-                columnWeights[index] = sqlite3_value_double(values[index + 1])
+            if state.columnWeights.isEmpty {
+                state.columnWeights = [Double](repeating: 1, count: Int(api.xColumnCount(fts)))
             }
-            for index in state.frequency.indices {
-                state.frequency[index] = 0
-                state.lastPosition[index] = -1
-                state.countedWeights[index].removeAll(keepingCapacity: true)
+            for index in state.columnWeights.indices where index + 1 < Int(count) {
+                state.columnWeights[index] = sqlite3_value_double(values[index + 1])
             }
-            var instances: Int32 = 0
-            try check(api.xInstCount(fts, &instances))
-            for instance in 0..<instances {
-                var phrase: Int32 = 0, column: Int32 = 0, offset: Int32 = 0
-                try check(api.xInst(fts, instance, &phrase, &column, &offset))
-                let phraseIndex = Int(phrase)
-                guard phraseIndex < state.phraseGroup.count, Int(column) < columnWeights.count else { continue }
-                let group = state.phraseGroup[phraseIndex]
-                let columnWeight = columnWeights[Int(column)]
-                let phraseWeight = state.phraseWeight[phraseIndex]
-                // xInst lists hits in position order: a group's hits at one position come one after another.
-                let position = Int64(column) << 32 | Int64(offset)
-                if state.lastPosition[group] != position {
-                    state.lastPosition[group] = position
-                    state.countedWeights[group].removeAll(keepingCapacity: true)
-                } else if state.countedWeights[group].contains(phraseWeight) {
-                    continue
-                }
-                state.countedWeights[group].append(phraseWeight)
-                state.frequency[group] += phraseWeight * (state.groupFlat[group] ? (columnWeight > 0 ? 1 : 0) : columnWeight)
-            }
-            var length: Int32 = 0
-            try check(api.xColumnSize(fts, -1, &length))
-            let norm = k1 * (1 - b + b * Double(length) / state.averageLength)
-            var score = 0.0
-            for (group, frequency) in state.frequency.enumerated() where frequency > 0 {
-                score += state.groupWeight[group] * state.groupIDF[group] * (frequency * (k1 + 1)) / (frequency + norm)
-            }
-            sqlite3_result_double(context, score)
+            sqlite3_result_double(context, try state.score(api, fts))
         } catch {
             sqlite3_result_error(context, "\(name): \(error)", -1)
         }
@@ -119,9 +166,8 @@ enum RankFunction {
     }
 
     private static func cachedState(_ api: Fts5ExtensionApi, _ fts: OpaquePointer, plan: OpaquePointer?) throws -> State {
-        let bytes: [UInt8] = plan.flatMap { value in
-            sqlite3_value_text(value).map { Array(UnsafeBufferPointer(start: $0, count: Int(sqlite3_value_bytes(value)))) }
-        } ?? []
+        let text = plan.flatMap { sqlite3_value_text($0) }
+        let bytes = UnsafeBufferPointer(start: text, count: text == nil ? 0 : Int(sqlite3_value_bytes(plan)))
         let cache: Cache
         if let data = api.xGetAuxdata(fts, 0) {
             cache = Unmanaged<Cache>.fromOpaque(data).takeUnretainedValue()
@@ -132,9 +178,10 @@ enum RankFunction {
                 if let data { Unmanaged<Cache>.fromOpaque(data).release() }
             })
         }
-        if let found = cache.states.first(where: { $0.plan == bytes }) { return found.state }
+        // Compared in place, without copying the plan: this runs for every row.
+        if let found = cache.states.first(where: { $0.plan.elementsEqual(bytes) }) { return found.state }
         let state = try makeState(api, fts, plan: RankingPlan(argument: String(decoding: bytes, as: UTF8.self)))
-        cache.states.append((bytes, state))
+        cache.states.append((Array(bytes), state))
         return state
     }
 
@@ -157,7 +204,8 @@ enum RankFunction {
         state.groupFlat = groupWeights.indices.map { parsed.flatGroups.contains($0) }
         state.frequency = [Double](repeating: 0, count: groupWeights.count)
         state.lastPosition = [Int64](repeating: -1, count: groupWeights.count)
-        state.countedWeights = [[Double]](repeating: [], count: groupWeights.count)
+        state.counted = [Double](repeating: 0, count: groupWeights.count * State.slots)
+        state.countedCount = [Int](repeating: 0, count: groupWeights.count)
 
         var rows: Int64 = 0, tokens: Int64 = 0
         try check(api.xRowCount(fts, &rows))
@@ -166,11 +214,15 @@ enum RankFunction {
         var groupFrequency = [Int](repeating: 0, count: groupWeights.count)
         for phrase in 0..<phraseCount {
             var matches = 0
-            try withUnsafeMutablePointer(to: &matches) { pointer in
+            if phrase < parsed.phrases.count, let documents = parsed.phrases[phrase].documents {
+                matches = documents
+            } else {
+                try withUnsafeMutablePointer(to: &matches) { pointer in
                 try check(api.xQueryPhrase(fts, Int32(phrase), pointer) { _, _, counter in
                     counter!.assumingMemoryBound(to: Int.self).pointee += 1
                     return SQLITE_OK
                 })
+                }
             }
             let group = state.phraseGroup[phrase]
             groupFrequency[group] = max(groupFrequency[group], matches)

@@ -99,8 +99,12 @@ public struct RelevanceFeedback {
         let originalSum = original.groupWeights.reduce(0, +)
         let scale = originalSum > 0 ? originalWeight / originalSum : 0
         for weight in original.groupWeights { _ = plan.addGroup(weight: weight * scale) }
-        for _ in original.phrases { plan.addPhrase(group: silent, weight: 0) }
-        for phrase in original.phrases { plan.addPhrase(group: phrase.group + 1, weight: phrase.weight) }
+        for phrase in original.phrases {
+            plan.phrases.append(.init(group: silent, weight: 0, text: phrase.text, documents: phrase.documents))
+        }
+        for phrase in original.phrases {
+            plan.phrases.append(.init(group: phrase.group + 1, weight: phrase.weight, text: phrase.text, documents: phrase.documents))
+        }
         var words: [Word] = []
         var alternatives: [String] = []
         for (key, weight) in chosen {
@@ -109,7 +113,7 @@ public struct RelevanceFeedback {
             // the same in a title as in a body. (With the title's weight of 10, feedback words that happen to be
             // in titles would outweigh the query; measured on CACM, MAP 0.3437 instead of 0.3635.)
             let group = plan.addGroup(weight: share, flat: true)
-            plan.addPhrase(group: group, weight: 1)
+            plan.phrases.append(.init(group: group, weight: 1, text: key, documents: documentFrequency[key]))
             alternatives.append(MatchExpression.string(key))
             let form = forms[key]?.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? key
             words.append(Word(word: form, weight: share))

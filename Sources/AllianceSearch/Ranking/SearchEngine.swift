@@ -93,6 +93,8 @@ public struct SearchEngine: Sendable {
                     relaxed = true
                 }
             }
+            // Document frequencies from the vocabulary, once, for every ranking of this scope.
+            scope.plan = try scope.plan.withDocumentFrequencies(db)
             var modeNote = relaxed ? "any (relaxed from all, which found fewer than \(MatchMode.relaxBelow))" : chosen.mode.rawValue
             if chosen.question { modeNote = "any (a question: its content words, ranked)" }
 
