@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The tables of an index, created and changed only through GRDB migrations.
@@ -103,6 +104,29 @@ public enum IndexSchema {
             try db.execute(sql: #"INSERT INTO "documents_fts"("documents_fts") VALUES ('rebuild')"#)
         }
         return migrator
+    }
+
+    /// The number of documents, read from FTS5's "averages" record (row 1 of `documents_fts_data`, whose first
+    /// varint is the table's row count), in constant time; `SELECT count(*) FROM "documents"` would read the whole
+    /// table (12 ms warm, 0.6 s cold, on 340,000 documents). Falls back to that count if the record cannot be read.
+    static func documentCount(_ db: Database) throws -> Int {
+        if let block = try Data.fetchOne(db, sql: #"SELECT "block" FROM "documents_fts_data" WHERE "id" = 1"#),
+            let count = Self.varint(block)
+        {
+            return count
+        }
+        return try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#) ?? 0
+    }
+
+    /// The SQLite-format varint at the start of `bytes` (big-endian groups of 7 bits, the ninth byte whole).
+    static func varint(_ bytes: Data) -> Int? {
+        var value: UInt64 = 0
+        for (index, byte) in bytes.prefix(9).enumerated() {
+            if index == 8 { return Int(exactly: (value << 8) | UInt64(byte)) }
+            value = (value << 7) | UInt64(byte & 0x7F)
+            if byte & 0x80 == 0 { return Int(exactly: value) }
+        }
+        return nil
     }
 
     /// The FTS5 columns as SQL expressions over `documents` (`row` nil, aliased for the view) or over a trigger's

@@ -51,7 +51,7 @@ public struct RelevanceFeedback {
         _ db: Database, scope: MatchScope, weights: ColumnWeights, tokenizer: AllianceTokenizer
     ) throws -> Expansion? {
         guard let expression = scope.expression else { return nil }
-        let rows = Double(try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#) ?? 0)
+        let rows = Double(try IndexSchema.documentCount(db))
         guard rows >= Double(minimumCollection) else { return nil }
         let top = try scope.top(db, count: documents, weights: weights)
         guard !top.isEmpty else { return nil }
