@@ -52,6 +52,17 @@ struct RankFunctionTests {
         }
     }
 
+    /// Stems are sought only in the languages the index has stems of.
+    @Test func stemsAreSoughtOnlyInTheIndexsLanguages() throws {
+        let (engine, folder) = try Fixtures.engine(indexing: [
+            "a.md": "---\nid: a\ntitle: A\nlanguages: [en]\n---\nThe workers organise.",
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try engine.search(SearchRequest(query: "workers")).expression == "(\"workers\" OR \"\u{E001}enworker\")")
+        // The bundled corpus has all four.
+        #expect(try Fixtures.search("workers").expression.components(separatedBy: "\u{E001}").count == 5)
+    }
+
     /// A document stemmed in two languages gets a stem per language at one position: one stemmed hit, not two.
     @Test func aSecondLanguageDoesNotCountAWordTwice() throws {
         let (engine, folder) = try Fixtures.engine(indexing: [
