@@ -142,17 +142,18 @@ public enum Ingester {
                         folders: missing + emptyRoots + scan.unlisted)
                 }
                 try IndexSettings.current(roots: roots.map(paths.stored), now: now()).save(db)
-                run.report.documentCount = try IndexSchema.documentCount(db)
+                run.report.documentCount = try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#) ?? 0
                 return run.report
             }
             try index.queue.close()
-            if let handle = FileHandle(forUpdatingAtPath: temporary) {
-                defer { try? handle.close() }
-                do {
-                    try handle.synchronize()
-                } catch {
-                    throw IndexError.io(path: path, detail: "cannot write the rebuilt index to disk: \(error.localizedDescription)")
+            do {
+                guard let handle = FileHandle(forUpdatingAtPath: temporary) else {
+                    throw CocoaError(.fileWriteUnknown)
                 }
+                defer { try? handle.close() }
+                try handle.synchronize()
+            } catch {
+                throw IndexError.io(path: path, detail: "cannot write the rebuilt index to disk: \(error.localizedDescription)")
             }
             if report.documentCount == 0 && !report.errors.isEmpty && previous == nil {
                 var unwritten = report

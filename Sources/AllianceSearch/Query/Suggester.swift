@@ -81,7 +81,9 @@ public struct Suggester {
         let statement = try db.cachedStatement(sql: #"SELECT "term", "doc" FROM "documents_vocab" WHERE "term" >= ? AND "term" < ?"#)
         for prefix in prefixes where seen.insert(prefix).inserted {
             var upper = Array(prefix.unicodeScalars)
-            guard let last = upper.last, let next = Unicode.Scalar(last.value + 1) else { continue }
+            // The scalar after the last one; past U+D7FF (surrogates cannot be scalars) that is U+E000.
+            guard let last = upper.last, let next = Unicode.Scalar(last.value + 1) ?? (last.value == 0xD7FF ? "\u{E000}" : nil)
+            else { continue }
             upper[upper.count - 1] = next
             for row in try Row.fetchAll(statement, arguments: [prefix, String(String.UnicodeScalarView(upper))]) {
                 found.append((row["term"], row["doc"]))

@@ -91,7 +91,7 @@ struct MatchScope {
                     columnScores: explain ? IndexSchema.ftsColumns.indices.map { row["score_\($0)"] } : [])
             }
         }
-        var candidates = try fetch(limit: count + 1)
+        var candidates = try fetch(limit: count == Int.max ? count : count + 1)
         if candidates.count > count, candidates[count - 1].score == candidates[count].score {
             // A tie across the cut: every match with that score competes, by id.
             let cut = candidates[count - 1].score
@@ -99,16 +99,25 @@ struct MatchScope {
         } else if candidates.count > count {
             candidates.removeLast()
         }
-        let list = Array(repeating: "?", count: candidates.count).joined(separator: ", ")
         var ids: [Int64: String] = [:]
         for row in try Row.fetchAll(
-            db, sql: #"SELECT "docid", "id" FROM "documents" WHERE "docid" IN ("# + list + ")",
-            arguments: StatementArguments(candidates.map(\.docid)))
+            db, sql: #"SELECT "docid", "id" FROM "documents" WHERE "docid" IN (SELECT "value" FROM json_each(?))"#,
+            arguments: [Self.jsonList(candidates.map(\.docid))])
         {
             ids[row["docid"]] = row["id"]
         }
-        candidates.sort { ($0.score, ids[$1.docid] ?? "") > ($1.score, ids[$0.docid] ?? "") }
+        // By score, then by id in SQLite's order (bytes), as `ORDER BY "score" DESC, d."id"` would.
+        candidates.sort { a, b in
+            if a.score != b.score { return a.score > b.score }
+            return (ids[a.docid] ?? "").utf8.lexicographicallyPrecedes((ids[b.docid] ?? "").utf8)
+        }
         return Array(candidates.prefix(count))
+    }
+
+    /// `values` as one JSON array, bound to `IN (SELECT "value" FROM json_each(?))`: one argument however many
+    /// there are (SQLite takes at most 32,766 `?` in a statement).
+    static func jsonList(_ values: [Int64]) -> String {
+        "[" + values.map(String.init).joined(separator: ",") + "]"
     }
 
     /// One page of hits, best first, ties broken by id; with each column's own score (`score_0` … `score_4`) when
@@ -127,13 +136,15 @@ struct MatchScope {
                 db, sql: "SELECT \(columns) \(sql) ORDER BY d.\"id\" LIMIT ? OFFSET ?", arguments: arguments + paging)
         }
         let limit = max(0, request.limit), offset = max(0, request.offset)
-        let ranked = Array(try ranking(db, weights: request.weights, count: offset + limit, explain: request.explain).dropFirst(offset))
+        guard limit > 0 else { return [] }
+        let (count, overflow) = offset.addingReportingOverflow(limit)
+        guard !overflow else { return [] }
+        let ranked = Array(try ranking(db, weights: request.weights, count: count, explain: request.explain).dropFirst(offset))
         guard !ranked.isEmpty else { return [] }
-        let list = Array(repeating: "?", count: ranked.count).joined(separator: ", ")
         var documents: [Int64: Row] = [:]
         for row in try Row.fetchAll(
-            db, sql: "SELECT \(columns) FROM \"documents\" AS d WHERE d.\"docid\" IN (\(list))",
-            arguments: StatementArguments(ranked.map(\.docid)))
+            db, sql: "SELECT \(columns) FROM \"documents\" AS d WHERE d.\"docid\" IN (SELECT \"value\" FROM json_each(?))",
+            arguments: [Self.jsonList(ranked.map(\.docid))])
         {
             documents[row["docid"]] = row
         }
@@ -159,11 +170,10 @@ struct MatchScope {
     func top(_ db: Database, count: Int, weights: ColumnWeights) throws -> [TopDocument] {
         let ranked = try ranking(db, weights: weights, count: count, explain: false)
         guard !ranked.isEmpty else { return [] }
-        let list = Array(repeating: "?", count: ranked.count).joined(separator: ", ")
         var texts: [Int64: (String, String)] = [:]
         for row in try Row.fetchAll(
-            db, sql: #"SELECT "docid", "title", "body", "stemming" FROM "documents" WHERE "docid" IN ("# + list + ")",
-            arguments: StatementArguments(ranked.map(\.docid)))
+            db, sql: #"SELECT "docid", "title", "body", "stemming" FROM "documents" WHERE "docid" IN (SELECT "value" FROM json_each(?))"#,
+            arguments: [Self.jsonList(ranked.map(\.docid))])
         {
             texts[row["docid"]] = ((row["title"] as String) + "\n" + (row["body"] as String), row["stemming"])
         }

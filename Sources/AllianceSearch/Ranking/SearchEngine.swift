@@ -71,7 +71,10 @@ public struct SearchEngine: Sendable {
                     notes.append(QueryWarning(position: 0, message: "issue concepts were not used: \(error)"))
                 }
             }
-            let languages = try self.languages.languages(of: index.path) { try Self.stemmedLanguages(db) }
+            let dataVersion = try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+            let languages = try self.languages.languages(of: index.path, dataVersion: dataVersion) {
+                try Self.stemmedLanguages(db)
+            }
             let plan = try Self.plan(request, db: db, tokenizer: tokenizer, concepts: concepts, languages: languages)
             var warnings = plan.warnings + notes + (try unknownTypeWarnings(db, filters: plan.filters))
             if plan.filters.yearsConflict {
@@ -310,18 +313,21 @@ public struct SearchEngine: Sendable {
     }
 }
 
-/// The languages an index holds stems of (`SearchEngine.stemmedLanguages(_:)`), kept while the index file is
-/// unchanged: four vocabulary seeks cost about 0.4 ms, a third of a rare word's whole search.
+/// The languages an index holds stems of (`SearchEngine.stemmedLanguages(_:)`), kept while the index is unchanged:
+/// four vocabulary seeks cost about 0.4 ms, a third of a rare word's whole search. Unchanged means the same file
+/// size, date and inode, and the same `PRAGMA data_version` (which moves when another connection commits), so that
+/// neither a coarse clock nor a write of the same size hides a change.
 final class LanguageCache: @unchecked Sendable {
     private let lock = NSLock()
     private var key = ""
     private var languages: [StemmingLanguage] = []
 
-    func languages(of path: String, compute: () throws -> [StemmingLanguage]) throws -> [StemmingLanguage] {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        let size = (attributes?[.size] as? NSNumber)?.int64Value ?? -1
-        let date = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        let key = "\(size)\u{0}\(date)"
+    func languages(of path: String, dataVersion: Int, compute: () throws -> [StemmingLanguage]) throws -> [StemmingLanguage] {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return try compute() }
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
+        let date = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        let inode = (attributes[.systemFileNumber] as? NSNumber)?.int64Value ?? -1
+        let key = "\(size)\u{0}\(date)\u{0}\(inode)\u{0}\(dataVersion)"
         lock.lock()
         defer { lock.unlock() }
         if key == self.key { return languages }

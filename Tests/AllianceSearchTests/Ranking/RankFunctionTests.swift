@@ -52,6 +52,16 @@ struct RankFunctionTests {
         }
     }
 
+    /// Paging at the edges: an offset near `Int.max`, a limit of 0, and pages that end past the last match.
+    @Test(arguments: [(0, Int.max), (5, Int.max - 2), (10, 1_000_000), (0, 3), (100_000, 0)])
+    func pagesAtTheEdgesAnswerWithoutFailing(limit: Int, offset: Int) throws {
+        let all = try Fixtures.search("women", limit: 100)
+        let page = try SearchEngine(index: Fixtures.corpusIndex).search(SearchRequest(query: "women", limit: limit, offset: offset))
+        #expect(page.total == all.total)
+        let expected = offset >= all.hits.count || limit == 0 ? [] : Array(all.hits.map(\.id)[offset..<min(all.hits.count, offset + limit)])
+        #expect(page.hits.map(\.id) == expected)
+    }
+
     /// Stems are sought only in the languages the index has stems of.
     @Test func stemsAreSoughtOnlyInTheIndexsLanguages() throws {
         let (engine, folder) = try Fixtures.engine(indexing: [
