@@ -65,6 +65,19 @@ struct CLIRunner {
     }
 
     /// A temporary folder holding a copy of the bundled corpus as `corpus/`, as in a fresh clone.
+    /// Runs `bench/<script>` with Python 3 and `arguments`, and reads the JSON object it prints.
+    static func benchJSON(_ script: String, _ arguments: [String]) throws -> (status: Int32, json: [String: Any]?) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", packageRoot.appendingPathComponent("bench/\(script)").path] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, try? JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
     static func cloneLikeFolder(withCorpus: Bool = true) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("alliance-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("index"), withIntermediateDirectories: true)

@@ -18,19 +18,11 @@ struct PerformanceHarnessTests {
         try gunzip.run()
         gunzip.waitUntilExit()
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", CLIRunner.packageRoot.appendingPathComponent("bench/perf.py").path, "--smoke", "--no-peers",
-            "--corpus", corpus.path, "--binary", CLIRunner.productsFolder.path, "--json",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let results = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let (status, json) = try CLIRunner.benchJSON("perf.py", [
+            "--smoke", "--no-peers", "--corpus", corpus.path, "--binary", CLIRunner.productsFolder.path, "--json",
+        ])
+        #expect(status == 0)
+        let results = try #require(json)
         #expect(results["documents"] as? Int == 2000)
         let ingest = try #require(results["ingest"] as? [String: [String: Any]])
         for name in ["alliance-ingest", "alliance-ingest, unchanged corpus again", "raw FTS5, porter (sqlite3 shell)", "raw FTS5, alliance tokenizer"] {

@@ -9,19 +9,11 @@ struct RelevanceHarnessTests {
         try #require(
             FileManager.default.fileExists(atPath: collection.appendingPathComponent("qrels.tsv").path),
             "the CACM collection is expected at \(collection.path)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", CLIRunner.packageRoot.appendingPathComponent("bench/relevance.py").path, "--slice", "8",
-            "--binary", CLIRunner.productsFolder.path, "--collection", collection.path, "--json",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let metrics = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let (status, json) = try CLIRunner.benchJSON("relevance.py", [
+            "--slice", "8", "--binary", CLIRunner.productsFolder.path, "--collection", collection.path, "--json",
+        ])
+        #expect(status == 0)
+        let metrics = try #require(json)
         #expect(metrics["queries"] as? Int == 8)
         // Measured at 0.300 (MAP) and 0.363 (nDCG@10) on these 8 queries, the ones on which pseudo-relevance
         // feedback loses most (0.345 and 0.480 without it; on all 52 it gains: MAP 0.3511 → 0.3743). A drop below

@@ -62,14 +62,7 @@ public struct MatchExpression: Sendable, Hashable {
     ///
     /// Related SQLite documentation: <https://www.sqlite.org/fts5.html#fts5_strings>
     public static func string(_ text: String) -> String {
-        var string = String.UnicodeScalarView()
-        string.append("\"")
-        for scalar in text.unicodeScalars {
-            string.append(scalar)
-            if scalar == "\"" { string.append(scalar) }
-        }
-        string.append("\"")
-        return String(string)
+        text.quoted(by: "\"")
     }
 
     /// The character position SQLite's message points at: the text after `near "…"` or `column: `, else the end.
@@ -221,5 +214,22 @@ public struct MatchExpression: Sendable, Hashable {
             }
             return pieces.count == 1 ? pieces[0] : Fragment.joined(pieces, separator: " OR ")
         }
+    }
+}
+
+extension String {
+    /// The string between two `mark`s, each `mark` inside doubled: an FTS5 string (`"`) or an SQL literal (`'`).
+    ///
+    /// Done scalar by scalar: a quote followed by a combining mark or U+200C is one `Character` to Swift, which
+    /// `replacingOccurrences(of:with:)` would miss, but still a quote to SQLite.
+    func quoted(by mark: Unicode.Scalar) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(mark)
+        for scalar in unicodeScalars {
+            scalars.append(scalar)
+            if scalar == mark { scalars.append(scalar) }
+        }
+        scalars.append(mark)
+        return String(scalars)
     }
 }

@@ -24,18 +24,7 @@ public enum TokenizerSettings {
     /// The descriptor as the `tokenize=` argument of `CREATE VIRTUAL TABLE … USING fts5(…)`, quoted as GRDB
     /// quotes it: each component an SQL string, the whole an SQL string.
     public static var sqlArgument: String {
-        // Scalar by scalar: a quote followed by U+200C is one Character, which `replacingOccurrences` would miss.
-        func quoted(_ text: String) -> String {
-            var scalars = String.UnicodeScalarView()
-            scalars.append("'")
-            for scalar in text.unicodeScalars {
-                scalars.append(scalar)
-                if scalar == "'" { scalars.append(scalar) }
-            }
-            scalars.append("'")
-            return String(scalars)
-        }
-        return quoted(descriptor.components.map(quoted).joined(separator: " "))
+        descriptor.components.map { $0.quoted(by: "'") }.joined(separator: " ").quoted(by: "'")
     }
 
     /// Makes the `alliance` tokenizer known to `db`: every connection to an index needs it, to read or write.
