@@ -65,6 +65,13 @@ struct CLIRunner {
     }
 
     /// A temporary folder holding a copy of the bundled corpus as `corpus/`, as in a fresh clone.
+    /// The CACM test collection: `$ALLIANCE_SHARED/eval/cacm`, else `../shared/eval/cacm` beside the package.
+    static let cacm: URL = {
+        let shared = ProcessInfo.processInfo.environment["ALLIANCE_SHARED"].map { URL(fileURLWithPath: $0) }
+            ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        return shared.appendingPathComponent("eval/cacm")
+    }()
+
     /// Runs `bench/<script>` with Python 3 and `arguments`, and reads the JSON object it prints.
     static func benchJSON(_ script: String, _ arguments: [String]) throws -> (status: Int32, json: [String: Any]?) {
         let process = Process()

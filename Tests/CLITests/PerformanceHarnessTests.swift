@@ -5,7 +5,7 @@ import Testing
 /// executables, so that it cannot rot: 2,000 CACM abstracts, one repeat, 20 queries of each kind, no PyPI peers.
 struct PerformanceHarnessTests {
     @Test func harnessSmokeRunReportsEveryMeasurement() throws {
-        let collection = CLIRunner.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/eval/cacm")
+        let collection = CLIRunner.cacm
         let archive = collection.appendingPathComponent("documents.jsonl.gz")
         try #require(FileManager.default.fileExists(atPath: archive.path), "the CACM collection is expected at \(collection.path)")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("perf-smoke-\(UUID().uuidString)")

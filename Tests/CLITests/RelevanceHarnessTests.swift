@@ -5,7 +5,7 @@ import Testing
 /// cannot rot: if the harness, the batch contract it reads or the ranking breaks, this fails.
 struct RelevanceHarnessTests {
     @Test func harnessScoresASliceOfCACM() throws {
-        let collection = CLIRunner.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/eval/cacm")
+        let collection = CLIRunner.cacm
         try #require(
             FileManager.default.fileExists(atPath: collection.appendingPathComponent("qrels.tsv").path),
             "the CACM collection is expected at \(collection.path)")

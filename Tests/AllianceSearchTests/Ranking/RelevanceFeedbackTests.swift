@@ -5,7 +5,7 @@ import Testing
 /// Pseudo-relevance feedback (RM3) on a real collection: CACM's 3,204 abstracts (`../shared/eval/cacm`).
 struct RelevanceFeedbackTests {
     static let cacm: SearchEngine? = {
-        let collection = Fixtures.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/eval/cacm")
+        let collection = Fixtures.cacm
         guard let compressed = try? Data(contentsOf: collection.appendingPathComponent("documents.jsonl.gz")),
             let folder = try? Fixtures.temporaryFolder()
         else { return nil }
@@ -23,7 +23,7 @@ struct RelevanceFeedbackTests {
     }()
 
     @Test func feedbackReranksTheSameMatchesAndSaysWithWhichWords() throws {
-        let engine = try #require(Self.cacm, "CACM is expected at ../shared/eval/cacm")
+        let engine = try #require(Self.cacm, "CACM is expected at \(Fixtures.cacm.path)")
         let question = "What articles exist which deal with TSS (Time Sharing System), an operating system for IBM computers?"
         let with = try engine.search(SearchRequest(query: question, limit: 10_000))
         let without = try engine.search(SearchRequest(query: question, limit: 10_000, feedback: false))
@@ -41,7 +41,7 @@ struct RelevanceFeedbackTests {
     }
 
     @Test func keywordsThatAllMatchAreNotReranked() throws {
-        let engine = try #require(Self.cacm, "CACM is expected at ../shared/eval/cacm")
+        let engine = try #require(Self.cacm, "CACM is expected at \(Fixtures.cacm.path)")
         let results = try engine.search(SearchRequest(query: "parallel algorithms"))
         #expect(results.mode == .all && results.feedback.isEmpty)
     }

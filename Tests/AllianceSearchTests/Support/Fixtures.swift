@@ -8,6 +8,13 @@ enum Fixtures {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The bundled corpus.
+    /// The CACM test collection: `$ALLIANCE_SHARED/eval/cacm`, else `../shared/eval/cacm` beside the package.
+    static let cacm: URL = {
+        let shared = ProcessInfo.processInfo.environment["ALLIANCE_SHARED"].map { URL(fileURLWithPath: $0) }
+            ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        return shared.appendingPathComponent("eval/cacm")
+    }()
+
     static let corpus = packageRoot.appendingPathComponent("corpus").path
 
     /// A new, empty temporary folder, removed by the caller with `cleanUp`.
