@@ -46,56 +46,26 @@ struct MatchScope {
 
     /// The best `count` matches, by score, then by id, without reading the documents of the others.
     ///
-    /// Ranking every match is unavoidable (FTS5 offers no top-k pruning), but reading each match's document row
-    /// is not: a row holds the body, and a long body lives in overflow pages, so joining `documents` to sort by id
-    /// read the whole corpus for a common word. The matches are ranked on the FTS5 table alone:
-    ///
-    /// ```sql
-    /// SELECT "rowid", alliance_rank("documents_fts", ?, ?, ?, ?, ?, ?) AS "score" FROM "documents_fts"
-    /// WHERE "documents_fts" MATCH ? ORDER BY "score" DESC LIMIT ?      -- count + 1
-    /// ```
-    ///
-    /// and only the candidates' ids are read, to break ties. When the score at the cut is shared by the next
-    /// match, every match with that score is a candidate, so the order by id stays exact. Filters need the
-    /// documents' fields: with filters, the join stays.
+    /// FTS5 offers no top-k pruning: `ORDER BY … LIMIT` scores every match. Two things keep that cheap. When the
+    /// expression has several groups, MaxScore (`pruned(_:weights:count:)`) ranks only the rows that hold its
+    /// heaviest groups, when that is provably enough. And the matches are ranked on the FTS5 table alone
+    /// (`rank(_:_:plan:weights:explain:limit:)`), never joining `documents`, whose rows hold the bodies, often in
+    /// overflow pages. Only the candidates' ids are read, to break ties. When the score at the cut is shared by
+    /// the next match, every match with that score is a candidate, so the order by id stays exact. Filters need
+    /// the documents' fields: with filters, the join stays. `explain` ranks every match, unpruned.
     func ranking(_ db: Database, weights: ColumnWeights, count: Int, explain: Bool) throws -> [Ranked] {
         guard let expression, count > 0 else { return [] }
-        let placeholders = Array(repeating: "?", count: IndexSchema.ftsColumns.count + 1).joined(separator: ", ")
-        let function = RankFunction.name
-        var scoring = #"\#(function)("documents_fts", \#(placeholders)) AS "score""#
-        var scoringArguments: StatementArguments = [plan.argument]
-        scoringArguments += StatementArguments(weights.arguments)
-        if explain {
-            for column in IndexSchema.ftsColumns.indices {
-                scoring += #", \#(function)("documents_fts", \#(placeholders)) AS "score_\#(column)""#
-                scoringArguments += [plan.argument]
-                scoringArguments += StatementArguments(IndexSchema.ftsColumns.indices.map { $0 == column ? weights.arguments[column] : 0.0 })
-            }
-        }
-        let from: String
-        let fromArguments: StatementArguments
-        if filters.isEmpty {
-            from = #"SELECT "documents_fts"."rowid" AS "docid", \#(scoring) FROM "documents_fts" WHERE "documents_fts" MATCH ?"#
-            fromArguments = [expression]
+        let limit = count == Int.max ? count : count + 1
+        var searched = (expression: expression, plan: plan), candidates: [Ranked]
+        if !explain, count < Int.max, let pruned = try pruned(db, weights: weights, count: count) {
+            (searched, candidates) = ((pruned.expression, pruned.plan), pruned.ranked)
         } else {
-            let (sql, arguments) = source
-            from = #"SELECT d."docid" AS "docid", \#(scoring) "# + sql
-            fromArguments = arguments
+            candidates = try rank(db, expression, plan: plan, weights: weights, explain: explain, limit: limit)
         }
-        func fetch(limit: Int?) throws -> [Ranked] {
-            let sql = from + #" ORDER BY "score" DESC"# + (limit == nil ? "" : " LIMIT ?")
-            let arguments = scoringArguments + fromArguments + (limit.map { [$0] } ?? [])
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                Ranked(
-                    docid: row["docid"], score: row["score"],
-                    columnScores: explain ? IndexSchema.ftsColumns.indices.map { row["score_\($0)"] } : [])
-            }
-        }
-        var candidates = try fetch(limit: count == Int.max ? count : count + 1)
         if candidates.count > count, candidates[count - 1].score == candidates[count].score {
             // A tie across the cut: every match with that score competes, by id.
             let cut = candidates[count - 1].score
-            candidates = try fetch(limit: nil).prefix { $0.score >= cut }.map { $0 }
+            candidates = try rank(db, searched.expression, plan: searched.plan, weights: weights, explain: explain, limit: nil).prefix { $0.score >= cut }.map { $0 }
         } else if candidates.count > count {
             candidates.removeLast()
         }
@@ -112,6 +82,97 @@ struct MatchScope {
             return (ids[a.docid] ?? "").utf8.lexicographicallyPrecedes((ids[b.docid] ?? "").utf8)
         }
         return Array(candidates.prefix(count))
+    }
+
+    /// The matches of `expression`, scored with `plan`, best first, `limit` of them (all for `nil`):
+    ///
+    /// ```sql
+    /// SELECT "rowid", alliance_rank("documents_fts", ?, ?, ?, ?, ?, ?) AS "score" FROM "documents_fts"
+    /// WHERE "documents_fts" MATCH ? ORDER BY "score" DESC LIMIT ?
+    /// ```
+    private func rank(
+        _ db: Database, _ expression: String, plan: RankingPlan, weights: ColumnWeights, explain: Bool, limit: Int?
+    ) throws -> [Ranked] {
+        let placeholders = Array(repeating: "?", count: IndexSchema.ftsColumns.count + 1).joined(separator: ", ")
+        let function = RankFunction.name
+        var scoring = #"\#(function)("documents_fts", \#(placeholders)) AS "score""#
+        var scoringArguments: StatementArguments = [plan.argument]
+        scoringArguments += StatementArguments(weights.arguments)
+        if explain {
+            for column in IndexSchema.ftsColumns.indices {
+                scoring += #", \#(function)("documents_fts", \#(placeholders)) AS "score_\#(column)""#
+                scoringArguments += [plan.argument]
+                scoringArguments += StatementArguments(IndexSchema.ftsColumns.indices.map { $0 == column ? weights.arguments[column] : 0.0 })
+            }
+        }
+        var from = #"SELECT "documents_fts"."rowid" AS "docid", \#(scoring) FROM "documents_fts" WHERE "documents_fts" MATCH ?"#
+        var fromArguments: StatementArguments = [expression]
+        if !filters.isEmpty {
+            var scope = self
+            scope.expression = expression
+            let (sql, arguments) = scope.source
+            from = #"SELECT d."docid" AS "docid", \#(scoring) "# + sql
+            fromArguments = arguments
+        }
+        let sql = from + #" ORDER BY "score" DESC"# + (limit == nil ? "" : " LIMIT ?")
+        let arguments = scoringArguments + fromArguments + (limit.map { [$0] } ?? [])
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
+            Ranked(
+                docid: row["docid"], score: row["score"],
+                columnScores: explain ? IndexSchema.ftsColumns.indices.map { row["score_\($0)"] } : [])
+        }
+    }
+
+    /// MaxScore pruning (Turtle and Flood, 1995) for a ranking of `count`: the matches are ranked within those
+    /// that contain one of the heaviest groups, and that is the answer when the `count`-th score there is more
+    /// than all the other groups together could add (`RankingPlan.groupBounds(rows:)`): a row with none of the
+    /// heaviest groups scores less than that.
+    ///
+    /// A question of four words, one of them in a third of the corpus, is ranked over the rows of its rarer
+    /// words, not over a hundred thousand rows:
+    ///
+    /// ```sql
+    /// … WHERE "documents_fts" MATCH '(<expression>) AND (<phrases of the heaviest groups>)'
+    /// ORDER BY "score" DESC LIMIT ?
+    /// ```
+    ///
+    /// The first try takes the heaviest groups until they are in a few times `count` rows. Its `count`-th score
+    /// is a floor for the final one (it ranks a subset), so the second try takes just enough groups for the
+    /// others' bounds to fall below that floor. The added phrases join the plan in a group of weight 0, so the
+    /// scores are those of the whole expression. Returns the expression and plan used, and the rows; `nil` when
+    /// pruning does not apply or would not pay (the groups needed are in half the rows or more).
+    func pruned(_ db: Database, weights: ColumnWeights, count: Int) throws -> (expression: String, plan: RankingPlan, ranked: [Ranked])? {
+        guard let expression, weights.arguments.allSatisfy({ $0 >= 0 }),
+            let groups = plan.groupBounds(rows: try IndexSchema.documentCount(db)), groups.count > 1
+        else { return nil }
+        let everything = groups.reduce(0) { $0 + $1.documents }
+        // rest[i]: what the groups after the first i can add at most.
+        var rest = [Double](repeating: 0, count: groups.count + 1)
+        for index in groups.indices.reversed() { rest[index] = rest[index + 1] + groups[index].bound }
+        var documents = [0]
+        for group in groups { documents.append(documents.last! + group.documents) }
+
+        func attempt(_ taken: Int) throws -> (String, RankingPlan, [Ranked])? {
+            guard taken < groups.count, documents[taken] * 2 <= everything else { return nil }
+            var restricted = plan
+            let silent = restricted.addGroup(weight: 0)
+            var phrases: [String] = []
+            for phrase in groups[..<taken].flatMap(\.phrases) where !phrases.contains(phrase) { phrases.append(phrase) }
+            for _ in phrases { restricted.phrases.append(.init(group: silent, weight: 0, documents: 0)) }
+            let sql = "(" + expression + ") AND (" + phrases.joined(separator: " OR ") + ")"
+            return (sql, restricted, try rank(db, sql, plan: restricted, weights: weights, explain: false, limit: count + 1))
+        }
+        var taken = 1
+        while taken < groups.count - 1, documents[taken] < 4 * count { taken += 1 }
+        guard let first = try attempt(taken) else { return nil }
+        guard first.2.count >= count else { return nil }
+        let floor = first.2[count - 1].score
+        if floor > rest[taken] { return first }
+        // The fewest groups whose rest is below the floor.
+        guard let needed = (taken..<groups.count).first(where: { rest[$0] < floor }), let second = try attempt(needed),
+            second.2.count >= count, second.2[count - 1].score > rest[needed]
+        else { return nil }
+        return second
     }
 
     /// `values` as one JSON array, bound to `IN (SELECT "value" FROM json_each(?))`: one argument however many

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// How `alliance_rank()` groups and weighs the phrases of one FTS5 expression.
@@ -44,30 +45,56 @@ struct RankingPlan: Sendable, Hashable {
         phrases.append(Phrase(group: group, weight: weight, text: text))
     }
 
-    /// The plan with the document frequency of each single-token phrase, read from the `fts5vocab` table:
-    ///
-    /// ```sql
-    /// SELECT "doc" FROM "documents_vocab" WHERE "term" = ?
-    /// ```
-    ///
-    /// One B-tree lookup per word, where `xQueryPhrase` would walk every posting of it: for a word in 100,000
-    /// documents, microseconds instead of milliseconds.
-    func withDocumentFrequencies(_ db: Database) throws -> RankingPlan {
+    /// The plan with the document frequency of each single-token phrase, from `documentFrequency` (the
+    /// vocabulary, through `IndexCache`): a lookup per word, cached, where `xQueryPhrase` in `alliance_rank()`
+    /// would walk every posting of the word for every query.
+    func withDocumentFrequencies(_ documentFrequency: (String) throws -> Int) rethrows -> RankingPlan {
         var plan = self
-        let statement = try db.cachedStatement(sql: #"SELECT "doc" FROM "documents_vocab" WHERE "term" = ?"#)
-        var known: [String: Int] = [:]
         for index in plan.phrases.indices where plan.phrases[index].documents == nil {
             let text = plan.phrases[index].text
             guard !text.isEmpty, !text.contains(" ") else { continue }
-            if let documents = known[text] {
-                plan.phrases[index].documents = documents
-                continue
-            }
-            let documents = try Int.fetchOne(statement, arguments: [text]) ?? 0
-            known[text] = documents
-            plan.phrases[index].documents = documents
+            plan.phrases[index].documents = try documentFrequency(text)
         }
         return plan
+    }
+
+    /// What one group can add to a row's score, at most, and an FTS5 expression for the rows it can add to.
+    struct GroupBound: Sendable {
+        /// `weight × IDF × (k1 + 1)`: BM25's `f × (k1 + 1) / (f + norm)` stays below `k1 + 1` however often a
+        /// word occurs and however short the row, so no row gets this much from the group.
+        var bound: Double
+        /// The group's phrases as FTS5 strings: every row the group scores in matches one of them.
+        var phrases: [String]
+        /// The rows its phrases are in, summed (`rows` when not known): what restricting to it costs.
+        var documents: Int
+    }
+
+    /// Each scoring group's bound, heaviest first, for MaxScore pruning (`MatchScope.ranking`); `nil` when some
+    /// scoring phrase cannot be written as an expression (a prefix, Khmer cluster pairs) or a weight is negative.
+    ///
+    /// `rows` must be the row count `alliance_rank()` reads (`xRowCount`). A phrase whose document frequency is
+    /// not known is taken to be in no row, which gives the largest IDF: the bound stays a bound.
+    func groupBounds(rows: Int) -> [GroupBound]? {
+        guard !groupWeights.isEmpty, groupWeights.allSatisfy({ $0 >= 0 }) else { return nil }
+        var frequency = [Int](repeating: 0, count: groupWeights.count)
+        var documents = [Int](repeating: 0, count: groupWeights.count)
+        var alternatives = [[String]](repeating: [], count: groupWeights.count)
+        for phrase in phrases {
+            guard phrase.group >= 0, phrase.group < groupWeights.count else { return nil }
+            guard groupWeights[phrase.group] > 0, phrase.weight != 0 else { continue }
+            guard !phrase.text.isEmpty, phrase.weight > 0 else { return nil }
+            frequency[phrase.group] = max(frequency[phrase.group], phrase.documents ?? 0)
+            documents[phrase.group] += phrase.documents ?? rows
+            let string = MatchExpression.string(phrase.text)
+            if !alternatives[phrase.group].contains(string) { alternatives[phrase.group].append(string) }
+        }
+        return groupWeights.indices.compactMap { group -> GroupBound? in
+            guard groupWeights[group] > 0, !alternatives[group].isEmpty else { return nil }
+            let n = Double(frequency[group]), idf = log(1 + (Double(rows) - n + 0.5) / (n + 0.5))
+            return GroupBound(
+                bound: groupWeights[group] * idf * (RankFunction.k1 + 1),
+                phrases: alternatives[group], documents: documents[group])
+        }.sorted { $0.bound > $1.bound }
     }
 
     /// Multiplies every group's weight by `factor`.

@@ -48,7 +48,8 @@ public struct RelevanceFeedback {
 
     /// Learns from the top of `scope`'s ranking and returns the expression that re-ranks it.
     static func expand(
-        _ db: Database, scope: MatchScope, weights: ColumnWeights, tokenizer: AllianceTokenizer
+        _ db: Database, scope: MatchScope, weights: ColumnWeights, tokenizer: AllianceTokenizer,
+        documentFrequency lookUp: (String) throws -> Int
     ) throws -> Expansion? {
         guard let expression = scope.expression else { return nil }
         let rows = Double(try IndexSchema.documentCount(db))
@@ -73,13 +74,15 @@ public struct RelevanceFeedback {
                 counts[key, default: 0] += 1
                 forms[key, default: [:]][term.exact, default: 0] += 1
             }
-            for key in counts.keys where documentFrequency[key] == nil {
-                documentFrequency[key] = try Int.fetchOne(
-                    db.cachedStatement(sql: #"SELECT "doc" FROM "documents_vocab" WHERE "term" = ?"#), arguments: [key]) ?? 0
+            // The most frequent words first; each one's document frequency is looked up only until `terms` are kept.
+            var kept: [String: Int] = [:]
+            for (key, count) in counts.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) where kept.count < terms {
+                if documentFrequency[key] == nil {
+                    documentFrequency[key] = try lookUp(key)
+                }
+                if rows > 0 && Double(documentFrequency[key] ?? 0) / rows <= maximumShare { kept[key] = count }
             }
-            let kept = counts.filter { rows > 0 && Double(documentFrequency[$0.key] ?? 0) / rows <= maximumShare }
-                .sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(terms)
-            vectors.append((document.score, Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })))
+            vectors.append((document.score, kept))
         }
         var model: [String: Double] = [:]
         for vector in vectors {

@@ -9,7 +9,7 @@ import GRDB
 public struct SearchEngine: Sendable {
     public let index: SearchIndex
     private let concepts = ConceptCache()
-    private let languages = LanguageCache()
+    private let cache = IndexCache()
 
     public init(index: SearchIndex) {
         self.index = index
@@ -71,10 +71,8 @@ public struct SearchEngine: Sendable {
                     notes.append(QueryWarning(position: 0, message: "issue concepts were not used: \(error)"))
                 }
             }
-            let dataVersion = try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0
-            let languages = try self.languages.languages(of: index.path, dataVersion: dataVersion) {
-                try Self.stemmedLanguages(db)
-            }
+            try cache.check(db, path: index.path)
+            let languages = try cache.languages { try Self.stemmedLanguages(db) }
             let plan = try Self.plan(request, db: db, tokenizer: tokenizer, concepts: concepts, languages: languages)
             var warnings = plan.warnings + notes + (try unknownTypeWarnings(db, filters: plan.filters))
             if plan.filters.yearsConflict {
@@ -82,7 +80,8 @@ public struct SearchEngine: Sendable {
             }
 
             // Run the strict reading; in auto mode, relax it when it finds too little.
-            let issueExpressions = concepts.issueExpressions(tokenizer: tokenizer)
+            // Only an `issue` filter needs the concepts' expressions.
+            let issueExpressions = plan.filters.issues.isEmpty ? [:] : concepts.issueExpressions(tokenizer: tokenizer)
             var chosen = plan.readings[0]
             var scope = MatchScope(expression: chosen.expression, filters: plan.filters, plan: chosen.plan, issueExpressions: issueExpressions)
             var total = try scope.count(db)
@@ -99,14 +98,16 @@ public struct SearchEngine: Sendable {
                 }
             }
             // Document frequencies from the vocabulary, once, for every ranking of this scope.
-            scope.plan = try scope.plan.withDocumentFrequencies(db)
+            scope.plan = try scope.plan.withDocumentFrequencies { try cache.documentFrequency(of: $0, in: db) }
             var modeNote = relaxed ? "any (relaxed from all, which found fewer than \(MatchMode.relaxBelow))" : chosen.mode.rawValue
             if chosen.question { modeNote = "any (a question: its content words, ranked)" }
 
             // A ranking of any of the words learns from its own best documents (RM3), and ranks again.
             var feedback: [RelevanceFeedback.Word] = []
             if request.feedback, relaxed || chosen.mode == .any,
-                let expansion = try RelevanceFeedback.expand(db, scope: scope, weights: request.weights, tokenizer: tokenizer)
+                let expansion = try RelevanceFeedback.expand(
+                    db, scope: scope, weights: request.weights, tokenizer: tokenizer,
+                    documentFrequency: { try cache.documentFrequency(of: $0, in: db) })
             {
                 scope.expression = expansion.expression
                 scope.plan = expansion.plan
@@ -310,29 +311,5 @@ public struct SearchEngine: Sendable {
 
     private static func lines(_ text: String) -> [String] {
         text.isEmpty ? [] : text.components(separatedBy: "\n")
-    }
-}
-
-/// The languages an index holds stems of (`SearchEngine.stemmedLanguages(_:)`), kept while the index is unchanged:
-/// four vocabulary seeks cost about 0.4 ms, a third of a rare word's whole search. Unchanged means the same file
-/// size, date and inode, and the same `PRAGMA data_version` (which moves when another connection commits), so that
-/// neither a coarse clock nor a write of the same size hides a change.
-final class LanguageCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var key = ""
-    private var languages: [StemmingLanguage] = []
-
-    func languages(of path: String, dataVersion: Int, compute: () throws -> [StemmingLanguage]) throws -> [StemmingLanguage] {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return try compute() }
-        let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
-        let date = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        let inode = (attributes[.systemFileNumber] as? NSNumber)?.int64Value ?? -1
-        let key = "\(size)\u{0}\(date)\u{0}\(inode)\u{0}\(dataVersion)"
-        lock.lock()
-        defer { lock.unlock() }
-        if key == self.key { return languages }
-        languages = try compute()
-        self.key = key
-        return languages
     }
 }
