@@ -55,6 +55,11 @@ public struct Document: Sendable, Hashable {
     /// A fingerprint of everything that is stored for the document, so that ingest can tell an unchanged document
     /// from a changed one without comparing texts.
     public var contentHash: String {
+        contentHash(metadataJSON: metadataJSON)
+    }
+
+    /// `contentHash`, given the `metadataJSON` already made.
+    func contentHash(metadataJSON: String) -> String {
         var hasher = ContentHasher()
         for part in [id, type, title, aliases.joined(separator: "\u{1F}"), issues.joined(separator: "\u{1F}"), body, metadataJSON] {
             hasher.combine(part)

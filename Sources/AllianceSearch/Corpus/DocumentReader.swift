@@ -94,25 +94,13 @@ public enum DocumentReader {
 
     static func jsonLinesDocuments(_ text: String, path: String) -> Reading {
         var reading = Reading()
-        let decoder = JSONDecoder()
         var seen: [String: Int] = [:]
+        let decoder = JSONDecoder()
         // Lines are split on bytes: much faster than by Character on exports of millions of records.
         for (offset, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             let lineNumber = offset + 1
-            guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { continue }
             do {
-                guard case .object(var fields)? = try? decoder.decode(JSONValue.self, from: Data(line)) else {
-                    throw CorpusError(
-                        path: path, line: lineNumber,
-                        message: "not a JSON object; each line must be one object such as {\"id\": …, \"title\": …, \"body\": …}")
-                }
-                let body = try jsonBody(&fields, path: path, line: lineNumber)
-                guard fields["id"]?.text.map({ !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) == true else {
-                    throw CorpusError(path: path, line: lineNumber, message: "missing \"id\": every JSONL record needs a stable id")
-                }
-                let document = try document(
-                    from: &fields, body: body, path: path, line: lineNumber, defaultID: "",
-                    lineOfField: { _ in lineNumber })
+                guard let document = try jsonLineDocument(Data(line), path: path, line: lineNumber, decoder: decoder) else { continue }
                 if let first = seen[document.id] {
                     throw CorpusError(
                         path: path, line: lineNumber,
@@ -127,6 +115,27 @@ public enum DocumentReader {
             }
         }
         return reading
+    }
+
+    /// The document on one JSONL line (its bytes, without the newline), or `nil` for a blank line. It is not
+    /// normalised to NFC yet.
+    ///
+    /// - Throws: `CorpusError` naming the line.
+    static func jsonLineDocument(
+        _ line: Data, path: String, line lineNumber: Int, decoder: JSONDecoder = JSONDecoder()
+    ) throws -> Document? {
+        guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return nil }
+        guard case .object(var fields)? = try? decoder.decode(JSONValue.self, from: line) else {
+            throw CorpusError(
+                path: path, line: lineNumber,
+                message: "not a JSON object; each line must be one object such as {\"id\": …, \"title\": …, \"body\": …}")
+        }
+        let body = try jsonBody(&fields, path: path, line: lineNumber)
+        guard fields["id"]?.text.map({ !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) == true else {
+            throw CorpusError(path: path, line: lineNumber, message: "missing \"id\": every JSONL record needs a stable id")
+        }
+        return try document(
+            from: &fields, body: body, path: path, line: lineNumber, defaultID: "", lineOfField: { _ in lineNumber })
     }
 
     /// The text of a record's `body` (or `text`) field, which must be a string when present.

@@ -17,10 +17,13 @@ enum DocumentStore {
         return row.map { Stored(storedPath: $0["path"], line: $0["line"], contentHash: $0["content_hash"]) }
     }
 
-    /// The ids of the documents read from one file, in id order.
-    static func ids(_ db: Database, storedPath: String) throws -> [String] {
+    /// The ids of the documents read from one file that no file claimed in this ingest (`Claims`), in id order.
+    static func unclaimedIDs(_ db: Database, storedPath: String) throws -> [String] {
         try String.fetchAll(
-            db.cachedStatement(sql: #"SELECT "id" FROM "documents" WHERE "path" = ? ORDER BY "id""#),
+            db.cachedStatement(sql: #"""
+                SELECT "id" FROM "documents" WHERE "path" = ? AND "id" NOT IN (SELECT "id" FROM temp."claims")
+                ORDER BY "id"
+                """#),
             arguments: [storedPath])
     }
 
@@ -39,7 +42,7 @@ enum DocumentStore {
         try db.execute(sql: #"DELETE FROM "documents" WHERE "id" = ?"#, arguments: [id])
     }
 
-    static func insert(_ db: Database, _ document: Document, storedPath: String, at timestamp: String) throws {
+    static func insert(_ db: Database, _ document: PreparedDocument, storedPath: String, at timestamp: String) throws {
         try db.cachedStatement(
             sql: """
                 INSERT INTO "documents" ("type", "title", "aliases", "issues", "body", "khmer", "stemming", "path",
@@ -49,7 +52,7 @@ enum DocumentStore {
         ).execute(arguments: values(document, storedPath: storedPath, at: timestamp))
     }
 
-    static func update(_ db: Database, _ document: Document, storedPath: String, at timestamp: String) throws {
+    static func update(_ db: Database, _ document: PreparedDocument, storedPath: String, at timestamp: String) throws {
         try db.cachedStatement(
             sql: """
                 UPDATE "documents" SET "type" = ?, "title" = ?, "aliases" = ?, "issues" = ?, "body" = ?, "khmer" = ?,
@@ -60,13 +63,12 @@ enum DocumentStore {
     }
 
     /// The columns in the order of the INSERT and UPDATE statements; the id comes last, for the WHERE clause.
-    private static func values(_ document: Document, storedPath: String, at timestamp: String) -> StatementArguments {
-        [
+    private static func values(_ prepared: PreparedDocument, storedPath: String, at timestamp: String) -> StatementArguments {
+        let document = prepared.document
+        return [
             document.type, document.title, document.aliases.joined(separator: "\n"),
-            document.issues.joined(separator: "\n"), document.body,
-            KhmerGrams.indexText(([document.title] + document.aliases + [document.body]).joined(separator: "\n")),
-            document.stemmingLanguages.map(\.rawValue).joined(separator: " "), storedPath, document.line,
-            document.metadataJSON, document.contentHash, timestamp, document.id,
+            document.issues.joined(separator: "\n"), document.body, prepared.khmer, prepared.stemming, storedPath,
+            document.line, prepared.metadataJSON, prepared.contentHash, timestamp, document.id,
         ]
     }
 }

@@ -4,14 +4,18 @@ import GRDB
 extension Ingester {
     /// One ingest, inside the caller's write transaction: brings the documents of `roots` in line with `scan`.
     ///
-    /// It works in four passes, so that who owns an id is decided on the state the corpus is in now, not on the
-    /// order files are met in (two files that swap ids, or an id that moves to another file, are not duplicates):
+    /// It works in passes, so that who owns an id is decided on the state the corpus is in now, not on the order
+    /// files are met in (two files that swap ids, or an id that moves to another file, are not duplicates):
     /// 1. files that are gone lose their documents;
-    /// 2. changed files are read;
-    /// 3. each id read is given to the first file that claims it, unless a file this run does not re-read, and that
-    ///    still exists, holds it: then it is a duplicate, reported with both places;
-    /// 4. documents no file claims any more are removed (unless their file has errors: then they are kept), and
-    ///    what was read is written.
+    /// 2. files whose size or date changed are hashed; those whose bytes changed too are the ones to read;
+    /// 3. they are read on a second thread (`DocumentStream`, then `PreparedDocument`: parsing, NFC, hashing,
+    ///    language guessing), handed over in batches through a `BoundedQueue`, and written on this one as they
+    ///    arrive. Each id goes to the first file that claims it (`Claims`), unless a file this run does not
+    ///    re-read, and that still exists, holds it: then it is a duplicate, reported with both places;
+    /// 4. documents no file claims any more are removed (unless their file has errors: then they are kept).
+    ///
+    /// Memory stays bounded whatever the corpus size: at most `queueCapacity` batches of about 4 MB of text are
+    /// in flight, and the ids claimed are in a temporary table.
     struct Run {
         let db: Database
         let paths: IndexPaths
@@ -23,6 +27,10 @@ extension Ingester {
         var failedPaths: [String] = []
         private let timestamp = Ingester.now()
         private var lastProgress = Date()
+        private var filesDone = 0
+
+        /// Batches read ahead of the writer.
+        static let queueCapacity = 4
 
         init(db: Database, paths: IndexPaths, scan: CorpusScanner.Scan, roots: [String], progress: ((IngestProgress) -> Void)?) {
             self.db = db
@@ -32,12 +40,20 @@ extension Ingester {
             self.progress = progress
         }
 
-        /// A changed file's new documents, each with what the index holds under its id.
-        private struct Pending {
-            var file: SourceFile
-            var hash: String
-            var documents: [(Document, DocumentStore.Stored?)] = []
-            var errors: [CorpusError]
+        /// What the reading thread hands to the writing one.
+        private enum Item: Sendable {
+            /// Documents of the `file`-th file to read, with the errors met reading them.
+            case documents(file: Int, [PreparedDocument], errors: [CorpusError])
+            /// The file was read to its end (`hash`), or could not be (`failure`).
+            case end(file: Int, hash: String?, failure: String?)
+        }
+
+        /// A file to read, in values the reading thread may hold.
+        private struct Job: Sendable {
+            var path: String
+            var display: String
+            var format: DocumentFormat
+            var defaultID: String
         }
 
         mutating func ingest() throws {
@@ -67,128 +83,165 @@ extension Ingester {
                 try Manifest.delete(db, storedPath: paths.stored(path))
             }
 
-            // 2. Changed files are read.
-            var pending: [Pending] = []
-            for (number, file) in scan.files.enumerated() {
-                tick(filesDone: number)
-                if let item = try read(file, known: manifest[file.path]) { pending.append(item) }
+            // 2. The files to read.
+            var changed: [SourceFile] = []
+            for file in scan.files {
+                tick()
+                if try hasChanged(file, known: manifest[file.path]) {
+                    changed.append(file)
+                } else {
+                    filesDone += 1
+                }
             }
 
-            // 3. Each id goes to one file.
-            let rereadPaths = Set(pending.map(\.file.path))
-            var owners: [String: (path: String, line: Int)] = [:]
-            for index in pending.indices {
-                let file = pending[index].file
-                var kept: [(Document, DocumentStore.Stored?)] = []
-                for (document, _) in pending[index].documents {
-                    if let owner = owners[document.id] {
-                        pending[index].errors.append(duplicate(document, in: file, heldAt: owner))
-                        continue
-                    }
-                    let stored = try DocumentStore.find(db, id: document.id)
-                    if let stored {
-                        let holder = paths.absolute(stored.storedPath)
-                        if holder != file.path && !rereadPaths.contains(holder) && FileManager.default.fileExists(atPath: holder) {
-                            pending[index].errors.append(duplicate(document, in: file, heldAt: (holder, stored.line)))
-                            continue
+            // 3. Read on a second thread, written here.
+            let claims = try Claims(db)
+            let reread = Set(changed.map(\.path))
+            let queue = BoundedQueue<Item>(capacity: Self.queueCapacity)
+            let jobs = changed.map { file in
+                Job(path: file.path, display: DisplayPath.relative(file.path), format: file.format, defaultID: paths.defaultID(for: file.path))
+            }
+            let reader = Thread { Self.read(jobs, into: queue) }
+            reader.stackSize = 16 << 20  // YAML front matter is parsed recursively
+            reader.start()
+            defer { queue.cancel() }
+            var errors = [[CorpusError]](repeating: [], count: changed.count)
+            var written: [(storedPath: String, hasErrors: Bool)] = []
+            while let item = queue.receive() {
+                switch item {
+                case .documents(let index, let documents, let batchErrors):
+                    errors[index] += batchErrors
+                    let storedPath = paths.stored(changed[index].path)
+                    for document in documents {
+                        if let duplicate = try write(document, from: changed[index], storedPath: storedPath, claims: claims, reread: reread) {
+                            errors[index].append(duplicate)
                         }
+                        tick()
                     }
-                    owners[document.id] = (file.path, document.line)
-                    kept.append((document, stored))
+                case .end(let index, let hash, let failure):
+                    let file = changed[index]
+                    if let failure {
+                        errors[index].append(CorpusError(
+                            path: DisplayPath.relative(file.path), message: "cannot read: \(failure); check its permissions"))
+                    }
+                    let hasErrors = !errors[index].isEmpty
+                    report.errors += errors[index]
+                    errors[index] = []
+                    if hasErrors { failedPaths.append(file.path) }
+                    let storedPath = paths.stored(file.path)
+                    written.append((storedPath, hasErrors))
+                    try Manifest.save(db, storedPath: storedPath, file: file, contentHash: hasErrors ? nil : hash, hasErrors: hasErrors)
+                    filesDone += 1
                 }
-                pending[index].documents = kept
             }
 
-            // 4. Documents nobody claims are removed, unless their file has errors; then what was read is written.
-            for item in pending {
-                for id in try DocumentStore.ids(db, storedPath: paths.stored(item.file.path)) where owners[id] == nil {
-                    if item.errors.isEmpty {
-                        try DocumentStore.delete(db, id: id)
-                        report.removed += 1
-                    } else {
-                        report.unchanged += 1
-                    }
-                }
-            }
-            for (number, item) in pending.enumerated() {
-                let storedPath = paths.stored(item.file.path)
-                for (document, stored) in item.documents {
-                    tick(filesDone: scan.files.count - pending.count + number)
-                    if let stored {
-                        if stored.contentHash == document.contentHash && stored.storedPath == storedPath && stored.line == document.line {
+            // 4. Documents nobody claims are removed, unless their file has errors. A fresh index has none.
+            if !claims.fresh {
+                for (storedPath, hasErrors) in written {
+                    for id in try DocumentStore.unclaimedIDs(db, storedPath: storedPath) {
+                        if hasErrors {
                             report.unchanged += 1
                         } else {
-                            try DocumentStore.update(db, document, storedPath: storedPath, at: timestamp)
-                            report.updated += 1
+                            try DocumentStore.delete(db, id: id)
+                            report.removed += 1
                         }
-                    } else {
-                        try DocumentStore.insert(db, document, storedPath: storedPath, at: timestamp)
-                        report.added += 1
                     }
                 }
-                report.errors += item.errors
-                if !item.errors.isEmpty { failedPaths.append(item.file.path) }
-                try Manifest.save(
-                    db, storedPath: storedPath, file: item.file, contentHash: item.errors.isEmpty ? item.hash : nil,
-                    hasErrors: !item.errors.isEmpty)
             }
+            try claims.clear()
             report.errors.sort { ($0.path, $0.line ?? 0) < ($1.path, $1.line ?? 0) }
             progress?(IngestProgress(
                 filesDone: scan.files.count, filesTotal: scan.files.count,
                 documentsDone: report.added + report.updated + report.unchanged))
         }
 
-        /// Reads a file that changed; `nil` when it did not (its documents are counted unchanged) or cannot be read.
-        private mutating func read(_ file: SourceFile, known: Manifest.Entry?) throws -> Pending? {
+        /// Whether `file` must be read: it is new, had errors, or its bytes differ from the manifest's hash (read
+        /// only when its size or date changed). An unchanged file's documents are counted unchanged.
+        private mutating func hasChanged(_ file: SourceFile, known: Manifest.Entry?) throws -> Bool {
+            guard let known, !known.hasErrors else { return true }
             let storedPath = paths.stored(file.path)
-            if let known, !known.hasErrors, known.size == file.size, known.modifiedAt == file.modifiedAt {
-                report.unchanged += try DocumentStore.count(db, storedPath: storedPath)
-                return nil
-            }
-            let display = DisplayPath.relative(file.path)
-            let data: Data
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: file.path))
-            } catch {
-                report.errors.append(CorpusError(path: display, message: "cannot read: \(Self.readFailure(error)); check its permissions"))
-                report.unchanged += try DocumentStore.count(db, storedPath: storedPath)
-                failedPaths.append(file.path)
-                try Manifest.save(db, storedPath: storedPath, file: file, contentHash: nil, hasErrors: true)
-                return nil
-            }
-            var hasher = ContentHasher()
-            data.withUnsafeBytes { hasher.combine(bytes: $0) }
-            let hash = hasher.hexDigest
-            if let known, !known.hasErrors, known.contentHash == hash {
-                report.unchanged += try DocumentStore.count(db, storedPath: storedPath)
+            if known.size != file.size || known.modifiedAt != file.modifiedAt {
+                // A file that cannot be hashed is read, and its error reported then.
+                guard let hash = try? DocumentStream.hash(path: file.path), hash == known.contentHash else { return true }
                 try Manifest.save(db, storedPath: storedPath, file: file, contentHash: hash, hasErrors: false)
-                return nil
             }
-            let reading = DocumentReader.read(data, path: display, format: file.format, defaultID: paths.defaultID(for: file.path))
-            return Pending(file: file, hash: hash, documents: reading.documents.map { ($0, nil) }, errors: reading.errors)
+            report.unchanged += try DocumentStore.count(db, storedPath: storedPath)
+            return false
+        }
+
+        /// The reading thread: each file in order, in batches, then its end.
+        private static func read(_ jobs: [Job], into queue: BoundedQueue<Item>) {
+            struct Cancelled: Error {}
+            defer { queue.finish() }
+            for (index, job) in jobs.enumerated() {
+                do {
+                    let hash = try DocumentStream.read(
+                        path: job.path, display: job.display, format: job.format, defaultID: job.defaultID
+                    ) { batch in
+                        let prepared = batch.documents.map(PreparedDocument.init)
+                        guard queue.send(.documents(file: index, prepared, errors: batch.errors)) else { throw Cancelled() }
+                    }
+                    guard queue.send(.end(file: index, hash: hash, failure: nil)) else { return }
+                } catch let failure as DocumentStream.ReadFailure {
+                    guard queue.send(.end(file: index, hash: nil, failure: failure.reason)) else { return }
+                } catch {
+                    return
+                }
+            }
+        }
+
+        /// Writes one document of `file`, unless another file or line claimed its id first: then returns the
+        /// duplicate error.
+        private mutating func write(
+            _ prepared: PreparedDocument, from file: SourceFile, storedPath: String, claims: Claims, reread: Set<String>
+        ) throws -> CorpusError? {
+            let document = prepared.document
+            if let holder = try claims.holder(of: document.id) {
+                return duplicate(document, in: file, heldAt: holder)
+            }
+            let stored = try DocumentStore.find(db, id: document.id)
+            if let stored {
+                let holder = paths.absolute(stored.storedPath)
+                // In a fresh index, a stored row was written by this ingest: a claim.
+                if claims.fresh
+                    || (holder != file.path && !reread.contains(holder) && FileManager.default.fileExists(atPath: holder))
+                {
+                    return duplicate(document, in: file, heldAt: (holder, stored.line))
+                }
+            }
+            try claims.claim(document.id, path: file.path, line: document.line)
+            if let stored {
+                if stored.contentHash == prepared.contentHash && stored.storedPath == storedPath && stored.line == document.line {
+                    report.unchanged += 1
+                } else {
+                    try DocumentStore.update(db, prepared, storedPath: storedPath, at: timestamp)
+                    report.updated += 1
+                }
+            } else {
+                try DocumentStore.insert(db, prepared, storedPath: storedPath, at: timestamp)
+                report.added += 1
+            }
+            return nil
         }
 
         private func duplicate(_ document: Document, in file: SourceFile, heldAt holder: (path: String, line: Int)) -> CorpusError {
-            CorpusError(
+            if holder.path == file.path {
+                return CorpusError(
+                    path: DisplayPath.relative(file.path), line: document.line,
+                    message: "duplicate id \"\(document.id)\" (first used on line \(holder.line)); ids must be unique")
+            }
+            return CorpusError(
                 path: DisplayPath.relative(file.path), line: document.line,
                 message: "duplicate id \"\(document.id)\": \(DisplayPath.relative(holder.path)):\(holder.line) already uses it; give one of them another id (or, for a .txt file, another name)")
         }
 
         /// Calls `progress` at most four times a second.
-        private mutating func tick(filesDone: Int) {
+        private mutating func tick() {
             guard let progress, Date().timeIntervalSince(lastProgress) > 0.25 else { return }
             lastProgress = Date()
             progress(IngestProgress(
                 filesDone: filesDone, filesTotal: scan.files.count,
                 documentsDone: report.added + report.updated + report.unchanged))
-        }
-
-        private static func readFailure(_ error: any Error) -> String {
-            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-            if let code = underlying?.code, underlying?.domain == NSPOSIXErrorDomain {
-                return String(cString: strerror(Int32(code)))
-            }
-            return (error as NSError).localizedDescription
         }
     }
 }

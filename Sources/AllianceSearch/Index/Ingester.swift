@@ -128,7 +128,7 @@ public enum Ingester {
             // rollback journal and no sync at each commit, only one sync before the rename. A larger page cache
             // keeps FTS5's segment merges in memory.
             try index.queue.inDatabase { db in
-                try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")
+                try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -16384")
             }
             let report = try index.write { db in
                 var run = Run(db: db, paths: paths, scan: scan, roots: roots, progress: progress)

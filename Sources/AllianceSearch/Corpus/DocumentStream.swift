@@ -1,0 +1,166 @@
+import Foundation
+
+/// Reads one source file in batches of documents, so that an export of millions of records is never in memory
+/// at once, and hashes its bytes on the way.
+///
+/// A JSONL file is read a megabyte at a time and split into lines as bytes; each line is checked for UTF-8 and
+/// decoded on its own, so a bad line costs only that line. A batch is handed on once it holds `batchBytes` of
+/// text. A Markdown or text file is one document: it is read whole (`DocumentReader.read`).
+///
+/// Line numbers are those an editor shows: a UTF-8 byte-order mark at the start is skipped, and `\r\n` and a lone
+/// `\r` each end a line, as `SourceText` counts them.
+public enum DocumentStream {
+    /// What a batch carries: documents, in NFC, and the errors met since the previous batch.
+    public typealias Batch = DocumentReader.Reading
+
+    /// A file that could not be read (opened, or read to its end).
+    public struct ReadFailure: Error, Sendable {
+        public var reason: String
+    }
+
+    /// Reads the file at `path`, calling `body` with each batch in order; returns the hash of all its bytes
+    /// (`ContentHasher`), the one the manifest records.
+    ///
+    /// - Parameters:
+    ///   - display: The path shown in errors and stored with the documents.
+    ///   - defaultID: The id of a Markdown or text document that does not set one.
+    /// - Throws: `ReadFailure` when the file cannot be opened or read; whatever `body` throws.
+    public static func read(
+        path: String, display: String, format: DocumentFormat, defaultID: String, batchBytes: Int = 1 << 22,
+        _ body: (Batch) throws -> Void
+    ) throws -> String {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ReadFailure(reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        guard format == .jsonLines else {
+            let data = try readAll(descriptor)
+            var hasher = ContentHasher()
+            data.withUnsafeBytes { hasher.combine(bytes: $0) }
+            try body(DocumentReader.read(data, path: display, format: format, defaultID: defaultID))
+            return hasher.hexDigest
+        }
+
+        var hasher = ContentHasher()
+        var lines = LineSplitter(path: display)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = try chunk.withUnsafeMutableBytes { buffer in try readSome(descriptor, into: buffer) }
+            if count == 0 { break }
+            hasher.combine(bytes: chunk[..<count])
+            try lines.append(chunk[..<count], batchBytes: batchBytes, body)
+        }
+        try lines.finish(body)
+        return hasher.hexDigest
+    }
+
+    /// The hash of the file's bytes (`ContentHasher`), read a megabyte at a time.
+    ///
+    /// - Throws: `ReadFailure`.
+    public static func hash(path: String) throws -> String {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ReadFailure(reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var hasher = ContentHasher()
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = try chunk.withUnsafeMutableBytes { try readSome(descriptor, into: $0) }
+            if count == 0 { return hasher.hexDigest }
+            hasher.combine(bytes: chunk[..<count])
+        }
+    }
+
+    /// Splits a stream of bytes into JSONL records and batches their documents.
+    private struct LineSplitter {
+        let path: String
+        var partial: [UInt8] = []
+        var line = 0
+        var atStart = true
+        var batch = Batch()
+        var batchSize = 0
+        let decoder = JSONDecoder()
+
+        init(path: String) {
+            self.path = path
+        }
+
+        mutating func append(_ bytes: ArraySlice<UInt8>, batchBytes: Int, _ body: (Batch) throws -> Void) throws {
+            var start = bytes.startIndex
+            while let newline = bytes[start...].firstIndex(of: 0x0A) {
+                if partial.isEmpty {
+                    record(bytes[start..<newline])
+                } else {
+                    partial += bytes[start..<newline]
+                    record(partial[...])
+                    partial.removeAll(keepingCapacity: true)
+                }
+                start = newline + 1
+                if batchSize >= batchBytes { try flush(body) }
+            }
+            partial += bytes[start...]
+        }
+
+        mutating func finish(_ body: (Batch) throws -> Void) throws {
+            // A last line without a newline is a record like the others; a truncated one fails as bad JSON.
+            if !partial.isEmpty { record(partial[...]) }
+            partial = []
+            try flush(body)
+        }
+
+        private mutating func flush(_ body: (Batch) throws -> Void) throws {
+            guard !batch.documents.isEmpty || !batch.errors.isEmpty else { return }
+            try body(batch)
+            batch = Batch()
+            batchSize = 0
+        }
+
+        /// One line, ended by `\n` (not included); a lone `\r` inside ends a line too.
+        private mutating func record(_ bytes: ArraySlice<UInt8>) {
+            var bytes = bytes
+            if atStart {
+                atStart = false
+                if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+            }
+            if bytes.last == 0x0D { bytes = bytes.dropLast() }
+            guard bytes.contains(0x0D) else { return parse(bytes) }
+            for piece in bytes.split(separator: 0x0D, omittingEmptySubsequences: false) { parse(piece) }
+        }
+
+        private mutating func parse(_ bytes: ArraySlice<UInt8>) {
+            line += 1
+            batchSize += bytes.count
+            do {
+                guard String(validating: bytes, as: UTF8.self) != nil else {
+                    let offset = SourceText.firstInvalidUTF8Offset(Array(bytes)) ?? 0
+                    throw CorpusError(
+                        path: path, line: line,
+                        message: "invalid UTF-8 at byte \(offset) of the line; re-save the file as UTF-8 (for example with `iconv -t UTF-8`)")
+                }
+                if let document = try DocumentReader.jsonLineDocument(Data(bytes), path: path, line: line, decoder: decoder) {
+                    batch.documents.append(document.normalized)
+                }
+            } catch let error as CorpusError {
+                batch.errors.append(error)
+            } catch {
+                batch.errors.append(CorpusError(path: path, line: line, message: "\(error)"))
+            }
+        }
+    }
+
+    private static func readSome(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let count = Foundation.read(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno != EINTR { throw ReadFailure(reason: String(cString: strerror(errno))) }
+        }
+    }
+
+    private static func readAll(_ descriptor: Int32) throws -> Data {
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = try chunk.withUnsafeMutableBytes { try readSome(descriptor, into: $0) }
+            if count == 0 { return data }
+            data.append(contentsOf: chunk[..<count])
+        }
+    }
+}
