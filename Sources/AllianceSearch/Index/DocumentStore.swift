@@ -27,6 +27,15 @@ enum DocumentStore {
             arguments: [storedPath])
     }
 
+    /// Deletes the documents of one file that no file claimed in this ingest, in one statement (so that FTS5
+    /// flushes once, `StagedWrites`); returns how many there were.
+    static func deleteUnclaimed(_ db: Database, storedPath: String) throws -> Int {
+        try db.execute(
+            sql: #"DELETE FROM "documents" WHERE "path" = ? AND "id" NOT IN (SELECT "id" FROM temp."claims")"#,
+            arguments: [storedPath])
+        return db.changesCount
+    }
+
     static func count(_ db: Database, storedPath: String) throws -> Int {
         try Int.fetchOne(
             db.cachedStatement(sql: #"SELECT count(*) FROM "documents" WHERE "path" = ?"#), arguments: [storedPath]) ?? 0
@@ -36,39 +45,5 @@ enum DocumentStore {
     static func deleteAll(_ db: Database, storedPath: String) throws -> Int {
         try db.execute(sql: #"DELETE FROM "documents" WHERE "path" = ?"#, arguments: [storedPath])
         return db.changesCount
-    }
-
-    static func delete(_ db: Database, id: String) throws {
-        try db.execute(sql: #"DELETE FROM "documents" WHERE "id" = ?"#, arguments: [id])
-    }
-
-    static func insert(_ db: Database, _ document: PreparedDocument, storedPath: String, at timestamp: String) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO "documents" ("type", "title", "aliases", "issues", "body", "khmer", "stemming", "path",
-                    "line", "metadata", "content_hash", "indexed_at", "id")
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: values(document, storedPath: storedPath, at: timestamp))
-    }
-
-    static func update(_ db: Database, _ document: PreparedDocument, storedPath: String, at timestamp: String) throws {
-        try db.cachedStatement(
-            sql: """
-                UPDATE "documents" SET "type" = ?, "title" = ?, "aliases" = ?, "issues" = ?, "body" = ?, "khmer" = ?,
-                    "stemming" = ?, "path" = ?, "line" = ?, "metadata" = ?, "content_hash" = ?, "indexed_at" = ?
-                WHERE "id" = ?
-                """
-        ).execute(arguments: values(document, storedPath: storedPath, at: timestamp))
-    }
-
-    /// The columns in the order of the INSERT and UPDATE statements; the id comes last, for the WHERE clause.
-    private static func values(_ prepared: PreparedDocument, storedPath: String, at timestamp: String) -> StatementArguments {
-        let document = prepared.document
-        return [
-            document.type, document.title, document.aliases.joined(separator: "\n"),
-            document.issues.joined(separator: "\n"), document.body, prepared.khmer, prepared.stemming, storedPath,
-            document.line, prepared.metadataJSON, prepared.contentHash, timestamp, document.id,
-        ]
     }
 }

@@ -96,6 +96,7 @@ extension Ingester {
 
             // 3. Read on a second thread, written here.
             let claims = try Claims(db)
+            var staged = try StagedWrites(db)
             let reread = Set(changed.map(\.path))
             let queue = BoundedQueue<Item>(capacity: Self.queueCapacity)
             let jobs = changed.map { file in
@@ -113,11 +114,15 @@ extension Ingester {
                     errors[index] += batchErrors
                     let storedPath = paths.stored(changed[index].path)
                     for document in documents {
-                        if let duplicate = try write(document, from: changed[index], storedPath: storedPath, claims: claims, reread: reread) {
+                        if let duplicate = try write(
+                            document, from: changed[index], storedPath: storedPath, claims: claims, staged: &staged,
+                            reread: reread)
+                        {
                             errors[index].append(duplicate)
                         }
                         tick()
                     }
+                    try staged.flush()
                 case .end(let index, let hash, let failure):
                     let file = changed[index]
                     if let failure {
@@ -135,16 +140,15 @@ extension Ingester {
                 }
             }
 
+            try staged.flush()
+
             // 4. Documents nobody claims are removed, unless their file has errors. A fresh index has none.
             if !claims.fresh {
                 for (storedPath, hasErrors) in written {
-                    for id in try DocumentStore.unclaimedIDs(db, storedPath: storedPath) {
-                        if hasErrors {
-                            report.unchanged += 1
-                        } else {
-                            try DocumentStore.delete(db, id: id)
-                            report.removed += 1
-                        }
+                    if hasErrors {
+                        report.unchanged += try DocumentStore.unclaimedIDs(db, storedPath: storedPath).count
+                    } else {
+                        report.removed += try DocumentStore.deleteUnclaimed(db, storedPath: storedPath)
                     }
                 }
             }
@@ -193,11 +197,16 @@ extension Ingester {
         /// Writes one document of `file`, unless another file or line claimed its id first: then returns the
         /// duplicate error.
         private mutating func write(
-            _ prepared: PreparedDocument, from file: SourceFile, storedPath: String, claims: Claims, reread: Set<String>
+            _ prepared: PreparedDocument, from file: SourceFile, storedPath: String, claims: Claims,
+            staged: inout StagedWrites, reread: Set<String>
         ) throws -> CorpusError? {
             let document = prepared.document
             if let holder = try claims.holder(of: document.id) {
                 return duplicate(document, in: file, heldAt: holder)
+            }
+            // In a fresh index, an id staged in this batch was claimed too.
+            if claims.fresh, let holder = try staged.holder(of: document.id) {
+                return duplicate(document, in: file, heldAt: (paths.absolute(holder.storedPath), holder.line))
             }
             let stored = try DocumentStore.find(db, id: document.id)
             if let stored {
@@ -214,11 +223,11 @@ extension Ingester {
                 if stored.contentHash == prepared.contentHash && stored.storedPath == storedPath && stored.line == document.line {
                     report.unchanged += 1
                 } else {
-                    try DocumentStore.update(db, prepared, storedPath: storedPath, at: timestamp)
+                    try staged.stage(prepared, storedPath: storedPath, at: timestamp, replaces: true)
                     report.updated += 1
                 }
             } else {
-                try DocumentStore.insert(db, prepared, storedPath: storedPath, at: timestamp)
+                try staged.stage(prepared, storedPath: storedPath, at: timestamp, replaces: false)
                 report.added += 1
             }
             return nil
