@@ -197,7 +197,8 @@ def run(arguments):
 
         def raw_alliance_once(corpus=corpus):
             _, rss, out = timed([os.path.join(binary, "alliance-bench"), "raw-fts5", "--jsonl", corpus, "--database", raw_alliance])
-            return {"seconds": json.loads(out)["seconds"], "size_mb": size_mb(raw_alliance)}
+            measured = json.loads(out)
+            return {"seconds": measured["seconds"], "size_mb": measured["fts_mb"]}
         ingest_runs("raw FTS5, alliance tokenizer", raw_alliance_once)
         os.remove(raw_alliance)
 
