@@ -29,6 +29,8 @@ public enum DocumentReader {
     ///   - format: How to read it.
     ///   - defaultID: The id of a Markdown or text document that does not set one.
     public static func read(_ data: Data, path: String, format: DocumentFormat, defaultID: String) -> Reading {
+        // JSONL is read line by line, each line checked on its own, as ingest streams it.
+        if format == .jsonLines { return DocumentStream.read(data, path: path) }
         var reading = Reading()
         do {
             let text = try SourceText.decode(data, path: path)
@@ -38,7 +40,7 @@ public enum DocumentReader {
             case .plainText:
                 reading.documents = [try plainTextDocument(text, path: path, defaultID: defaultID)]
             case .jsonLines:
-                reading = jsonLinesDocuments(text, path: path)
+                break  // read above, line by line
             }
         } catch let error as CorpusError {
             reading.errors.append(error)
@@ -91,31 +93,6 @@ public enum DocumentReader {
     }
 
     // MARK: JSON Lines
-
-    static func jsonLinesDocuments(_ text: String, path: String) -> Reading {
-        var reading = Reading()
-        var seen: [String: Int] = [:]
-        let decoder = JSONDecoder()
-        // Lines are split on bytes: much faster than by Character on exports of millions of records.
-        for (offset, line) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
-            let lineNumber = offset + 1
-            do {
-                guard let document = try jsonLineDocument(Data(line), path: path, line: lineNumber, decoder: decoder) else { continue }
-                if let first = seen[document.id] {
-                    throw CorpusError(
-                        path: path, line: lineNumber,
-                        message: "duplicate id \"\(document.id)\" (first used on line \(first)); ids must be unique")
-                }
-                seen[document.id] = lineNumber
-                reading.documents.append(document)
-            } catch let error as CorpusError {
-                reading.errors.append(error)
-            } catch {
-                reading.errors.append(CorpusError(path: path, line: lineNumber, message: "\(error)"))
-            }
-        }
-        return reading
-    }
 
     /// The document on one JSONL line (its bytes, without the newline), or `nil` for a blank line. It is not
     /// normalised to NFC yet.

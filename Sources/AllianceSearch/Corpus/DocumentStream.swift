@@ -53,6 +53,16 @@ public enum DocumentStream {
         return hasher.hexDigest
     }
 
+    /// The documents and errors of a whole JSONL file already in memory, in one batch.
+    static func read(_ data: Data, path: String) -> Batch {
+        var lines = LineSplitter(path: path)
+        var reading = Batch()
+        let bytes = [UInt8](data)
+        try? lines.append(bytes[...], batchBytes: .max) { reading = $0 }
+        try? lines.finish { reading = $0 }
+        return reading
+    }
+
     /// The hash of the file's bytes (`ContentHasher`), read a megabyte at a time.
     ///
     /// - Throws: `ReadFailure`.

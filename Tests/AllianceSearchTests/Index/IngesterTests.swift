@@ -125,6 +125,27 @@ struct IngesterTests {
         #expect(message.contains("orgs/a.md:1 already uses it"))
     }
 
+    /// Within one export the first line with an id wins, whether the second is in the same batch or thousands of
+    /// lines later, in a new index or in one being updated; the file keeps its errors and is read again next time.
+    @Test(arguments: [false, true])
+    func aDuplicateIDInsideAnExportNamesItsFirstLine(updating: Bool) throws {
+        var lines = (1...12_000).map { #"{"id": "r\#($0)", "title": "Record \#($0)", "body": "Migrant domestic workers."}"# }
+        lines.insert(#"{"id": "r2", "title": "Again", "body": "Second use of r2."}"#, at: 3)
+        lines.append(#"{"id": "r11000", "title": "Late again", "body": "Much later."}"#)
+        let space = try Workspace(updating ? starting : [:])
+        defer { space.remove() }
+        if updating { _ = try space.ingest() }
+        try space.write("big.jsonl", lines.joined(separator: "\n"))
+        let report = try space.ingest()
+        let messages = report.errors.map(\.description)
+        #expect(messages.count == 2)
+        #expect(messages.first?.hasSuffix("big.jsonl:4: duplicate id \"r2\" (first used on line 2); ids must be unique") == true)
+        #expect(messages.last?.hasSuffix("big.jsonl:12002: duplicate id \"r11000\" (first used on line 11001); ids must be unique") == true)
+        #expect(report.added == 12_000)
+        #expect(try space.ids("again").isEmpty)
+        #expect(try space.ids("\"record 11000\"") == ["r11000"])
+    }
+
     @Test func anUnreadableFileIsReportedAndTheRestIndexed() throws {
         guard getuid() != 0 else { return }  // root reads every file: the permission cannot be taken away.
         let space = try Workspace(starting)
