@@ -25,17 +25,42 @@ struct AllianceIngest: ParsableCommand {
     @Flag(help: "Start over: build a new index from PATH alone, then replace the old one.")
     var rebuild = false
 
+    @Option(name: .customLong("purge"), help: ArgumentHelp(
+        "Remove the document with this id so that none of its text is left in the index file (repeatable).",
+        valueName: "ID"))
+    var purge: [String] = []
+
+    @Flag(help: "Removed and changed documents leave no text behind in the index file (slower).")
+    var secure = false
+
+    @Flag(help: "Run SQLite's and FTS5's integrity checks on the index and report; exit 3 on any problem.")
+    var check = false
+
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
+    func validate() throws {
+        if check && (!purge.isEmpty || !paths.isEmpty || rebuild) {
+            throw ValidationError("--check runs alone: without PATH, --rebuild or --purge")
+        }
+        if !purge.isEmpty && (!paths.isEmpty || rebuild) {
+            throw ValidationError("--purge runs alone: without PATH or --rebuild")
+        }
+        if let empty = purge.first(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw ValidationError("--purge needs a document id, not \"\(empty)\"")
+        }
+    }
+
     func run() throws {
         let indexPath = SearchIndex.resolvePath(option: index)
+        if check { return try runCheck(indexPath) }
+        if !purge.isEmpty { return try runPurge(indexPath) }
         let showProgress = !quiet && isatty(STDERR_FILENO) == 1
         let start = Date()
         var shown = false
         let report: IngestReport
         do {
-            report = try Ingester.run(.init(roots: paths, indexPath: indexPath, rebuild: rebuild)) { progress in
+            report = try Ingester.run(.init(roots: paths, indexPath: indexPath, rebuild: rebuild, secure: secure)) { progress in
                 guard showProgress, Date().timeIntervalSince(start) > ProgressLine.delay else { return }
                 shown = true
                 standardError(ProgressLine.render(progress))
@@ -52,6 +77,44 @@ struct AllianceIngest: ParsableCommand {
             print(report.summary)
         }
         if report.failed > 0 { throw ExitCode(ExitStatus.partial.rawValue) }
+    }
+
+    /// `--check`: the report on stdout, each problem on stderr.
+    private func runCheck(_ indexPath: String) throws {
+        let report: IndexCheck.Report
+        do {
+            report = try IndexCheck.run(indexPath: indexPath)
+        } catch {
+            standardError("alliance-ingest: \(error.localizedDescription)\n")
+            throw ExitCode(ExitStatus.forError(error).rawValue)
+        }
+        for problem in report.problems { standardError("\(indexPath): \(problem)\n") }
+        guard report.isSound else {
+            standardError("alliance-ingest: \(indexPath) failed its checks; rebuild it with `alliance-ingest --rebuild`\n")
+            throw ExitCode(ExitStatus.index.rawValue)
+        }
+        if !quiet {
+            print("\(indexPath): sound (SQLite integrity_check and FTS5 integrity-check passed; \(report.documents) documents, \(String(format: "%.2f", report.seconds)) s)")
+        }
+    }
+
+    /// `--purge`: what was removed on stdout; ids not found, and source files that still hold the text, on stderr.
+    private func runPurge(_ indexPath: String) throws {
+        let report: Purge.Report
+        do {
+            report = try Purge.run(ids: purge, indexPath: indexPath)
+        } catch {
+            standardError("alliance-ingest: \(error.localizedDescription)\n")
+            throw ExitCode(ExitStatus.forError(error).rawValue)
+        }
+        for id in report.unknown { standardError("alliance-ingest: no document has the id \"\(id)\"\n") }
+        for source in report.sources {
+            standardError("\(source): still holds a purged document; remove it there too, or it comes back when the file changes or the index is rebuilt\n")
+        }
+        if !quiet {
+            print("purged \(report.purged.count) document(s); the index file was rewritten (\(report.bytesBefore) → \(report.bytesAfter) bytes)")
+        }
+        if !report.unknown.isEmpty { throw ExitCode(ExitStatus.partial.rawValue) }
     }
 
     static func main() {

@@ -67,6 +67,38 @@ struct AllianceIngestCLITests {
         #expect(rebuilt.stdout.hasPrefix("built index/alliance.sqlite (--rebuild was asked for)\nadded 20,"))
     }
 
+    /// `--check` and `--purge`, with their statuses: 0, 1 for an id not found, 2 for misuse, 3 for damage.
+    @Test func checkAndPurge() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try CLIRunner.run("alliance-ingest", [], in: folder).status == 0)
+        let sound = try CLIRunner.run("alliance-ingest", ["--check"], in: folder)
+        #expect(sound.status == 0 && sound.stderr == "")
+        #expect(sound.stdout.hasPrefix("index/alliance.sqlite: sound (SQLite integrity_check and FTS5 integrity-check passed; 20 documents, "))
+
+        let purged = try CLIRunner.run("alliance-ingest", ["--purge", "speak-out-take-action", "--purge", "no-such-id"], in: folder)
+        #expect(purged.status == 1)
+        #expect(purged.stdout.hasPrefix("purged 1 document(s); the index file was rewritten ("))
+        #expect(purged.stderr.contains("alliance-ingest: no document has the id \"no-such-id\"\n"))
+        #expect(purged.stderr.contains("corpus/publications/speak-out-take-action.md:1: still holds a purged document; "))
+        let query = try CLIRunner.run("alliance-query", ["Speak Out, Take Action", "--format", "json"], in: folder)
+        #expect(!query.stdout.contains("\"speak-out-take-action\""))
+
+        for misuse in [["--check", "corpus"], ["--purge", "x", "--rebuild"], ["--purge", " "]] {
+            #expect(try CLIRunner.run("alliance-ingest", misuse, in: folder).status == 2, "\(misuse)")
+        }
+
+        let index = folder.appendingPathComponent("index/alliance.sqlite")
+        let handle = try #require(FileHandle(forWritingAtPath: index.path))
+        try handle.seek(toOffset: 8192)
+        handle.write(Data(repeating: 0xEE, count: 4096))
+        try handle.close()
+        let damaged = try CLIRunner.run("alliance-ingest", ["--check"], in: folder)
+        #expect(damaged.status == 3)
+        #expect(damaged.stderr.hasSuffix("alliance-ingest: index/alliance.sqlite failed its checks; rebuild it with `alliance-ingest --rebuild`\n")
+            || damaged.stderr.contains("is damaged"))
+    }
+
     /// Kill -9 in the middle of a large ingest: the index keeps its previous contents and stays searchable.
     @Test func aKilledIngestLeavesThePreviousIndexIntact() throws {
         let folder = try CLIRunner.cloneLikeFolder()

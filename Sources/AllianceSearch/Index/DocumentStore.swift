@@ -36,6 +36,10 @@ enum DocumentStore {
         return db.changesCount
     }
 
+    static func delete(_ db: Database, id: String) throws {
+        try db.execute(sql: #"DELETE FROM "documents" WHERE "id" = ?"#, arguments: [id])
+    }
+
     static func count(_ db: Database, storedPath: String) throws -> Int {
         try Int.fetchOne(
             db.cachedStatement(sql: #"SELECT count(*) FROM "documents" WHERE "path" = ?"#), arguments: [storedPath]) ?? 0

@@ -19,11 +19,15 @@ public enum Ingester {
         public var indexPath: String
         /// Start over: build a new index from `roots` alone.
         public var rebuild: Bool
+        /// Removed and replaced documents leave no text behind in the index file (`Purge`): slower, for sensitive
+        /// material.
+        public var secure: Bool
 
-        public init(roots: [String], indexPath: String, rebuild: Bool = false) {
+        public init(roots: [String], indexPath: String, rebuild: Bool = false, secure: Bool = false) {
             self.roots = roots
             self.indexPath = indexPath
             self.rebuild = rebuild
+            self.secure = secure
         }
     }
 
@@ -94,6 +98,7 @@ public enum Ingester {
             if report.documentCount > 0 || report.errors.isEmpty || recorded != nil { report.rebuildReason = reason }
         } else {
             let index = try SearchIndex.openForWriting(at: path)
+            if options.secure { try Purge.secureDelete(index) }
             report = try index.write { db in
                 var run = Run(db: db, paths: paths, scan: scan, roots: present, progress: progress)
                 try run.ingest()
@@ -104,6 +109,7 @@ public enum Ingester {
                 run.report.documentCount = try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#) ?? 0
                 return run.report
             }
+            if options.secure && report.removed + report.updated > 0 { try Purge.scrub(index) }
         }
         report.seconds = Date().timeIntervalSince(start)
         return report
