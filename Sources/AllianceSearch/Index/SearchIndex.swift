@@ -56,10 +56,36 @@ public final class SearchIndex: Sendable {
         configuration.readonly = !FileManager.default.isWritableFile(atPath: path)
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
         do {
-            return SearchIndex(path: path, queue: try DatabaseQueue(path: path, configuration: configuration))
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            if configuration.readonly { try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_schema") } }
+            return SearchIndex(path: path, queue: queue)
+        } catch let error as DatabaseError where configuration.readonly && error.resultCode == .SQLITE_CANTOPEN {
+            // A write-ahead-log index on read-only media, where SQLite cannot create the shared-memory file
+            // beside it: nobody can be writing it, so it is opened as immutable.
+            do {
+                return SearchIndex(path: path, queue: try DatabaseQueue(path: immutableURI(path), configuration: configuration))
+            } catch {
+                throw IndexError.translating(error, path: path)
+            }
         } catch {
             throw IndexError.translating(error, path: path)
         }
+    }
+
+    /// `file:…?immutable=1` for `path`, percent-encoded (SQLite here is built with URI file names).
+    static func immutableURI(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        let absolute = (path as NSString).isAbsolutePath ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
+    }
+
+    /// Puts the index in write-ahead-log mode, which the file keeps: readers see the last committed state while
+    /// an ingest writes, and neither waits for the other (in rollback-journal mode a long ingest could lock
+    /// queries out for longer than their busy timeout). A file system that cannot share memory (some network
+    /// drives) keeps the rollback journal.
+    static func useWriteAheadLog(_ queue: DatabaseQueue) throws {
+        try queue.inDatabase { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
     }
 
     /// What every connection to an index needs: the `alliance` tokenizer and `alliance_rank()`, without which the
@@ -108,6 +134,7 @@ public final class SearchIndex: Sendable {
             let index = SearchIndex(path: path, queue: queue)
             try index.checkApplicationID()
             try IndexSchema.migrator.migrate(queue)
+            try useWriteAheadLog(queue)
             return index
         } catch let error as CocoaError {
             throw IndexError.io(path: path, detail: error.localizedDescription)
@@ -139,9 +166,20 @@ public final class SearchIndex: Sendable {
     }
 
     /// Runs `body` in one write transaction: all of it is committed, or none of it.
+    ///
+    /// The transaction is `IMMEDIATE`: it takes the write lock when it begins, so a second ingest waits for the
+    /// first (up to the busy timeout) instead of failing when it first writes on a snapshot that is no longer the
+    /// latest.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try queue.write(body)
+            return try queue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
         } catch {
             throw IndexError.translating(error, path: path)
         }
