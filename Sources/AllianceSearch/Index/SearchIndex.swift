@@ -83,9 +83,10 @@ public final class SearchIndex: Sendable {
     /// Puts the index in write-ahead-log mode, which the file keeps: readers see the last committed state while
     /// an ingest writes, and neither waits for the other (in rollback-journal mode a long ingest could lock
     /// queries out for longer than their busy timeout). A file system that cannot share memory (some network
-    /// drives) keeps the rollback journal.
+    /// drives) keeps the rollback journal, as does an index another process is reading at that moment (the switch
+    /// needs it alone; the next ingest switches it).
     static func useWriteAheadLog(_ queue: DatabaseQueue) throws {
-        try queue.inDatabase { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+        try queue.inDatabase { db in _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
     }
 
     /// What every connection to an index needs: the `alliance` tokenizer and `alliance_rank()`, without which the
