@@ -151,7 +151,7 @@ public enum Ingester {
                 run.report.documentCount = try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#) ?? 0
                 return run.report
             }
-            try SearchIndex.useWriteAheadLog(index.queue)
+            SearchIndex.useWriteAheadLog(index.queue)
             try index.queue.close()
             do {
                 guard let handle = FileHandle(forUpdatingAtPath: temporary) else {

@@ -85,8 +85,8 @@ public final class SearchIndex: Sendable {
     /// queries out for longer than their busy timeout). A file system that cannot share memory (some network
     /// drives) keeps the rollback journal, as does an index another process is reading at that moment (the switch
     /// needs it alone; the next ingest switches it).
-    static func useWriteAheadLog(_ queue: DatabaseQueue) throws {
-        try queue.inDatabase { db in _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+    static func useWriteAheadLog(_ queue: DatabaseQueue) {
+        queue.inDatabase { db in _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
     }
 
     /// What every connection to an index needs: the `alliance` tokenizer and `alliance_rank()`, without which the
@@ -135,7 +135,7 @@ public final class SearchIndex: Sendable {
             let index = SearchIndex(path: path, queue: queue)
             try index.checkApplicationID()
             try IndexSchema.migrator.migrate(queue)
-            try useWriteAheadLog(queue)
+            useWriteAheadLog(queue)
             return index
         } catch let error as CocoaError {
             throw IndexError.io(path: path, detail: error.localizedDescription)
