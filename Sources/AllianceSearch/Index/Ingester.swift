@@ -43,10 +43,7 @@ public enum Ingester {
         let start = Date()
         let path = options.indexPath
         let paths = IndexPaths(indexPath: path)
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            throw IndexError.io(path: path, detail: "it is a folder; name a file in it, such as \(path)/alliance.sqlite")
-        }
+        try SearchIndex.refuseFolder(path)
         for root in options.roots where !FileManager.default.fileExists(atPath: root) {
             throw CorpusError(path: root, message: "no such file or folder")
         }

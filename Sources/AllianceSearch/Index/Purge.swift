@@ -36,7 +36,12 @@ public enum Purge {
     ///
     /// - Throws: `IndexError` when the index cannot be opened or written.
     public static func run(ids: [String], indexPath: String) throws -> Report {
+        try SearchIndex.refuseFolder(indexPath)
         guard SearchIndex.exists(at: indexPath) else { throw IndexError.missing(path: indexPath) }
+        let settings = try SearchIndex.recordedSettings(at: indexPath)
+        if settings.schemaVersion > IndexSchema.version {
+            throw IndexError.newerSchema(path: indexPath, found: settings.schemaVersion, supported: IndexSchema.version)
+        }
         var report = Report()
         report.bytesBefore = fileSize(indexPath)
         let index = try SearchIndex.openForWriting(at: indexPath)

@@ -50,6 +50,7 @@ public final class SearchIndex: Sendable {
     /// It is opened read-write when the file allows it, so that SQLite can roll back the journal of an ingest that
     /// was killed halfway, and read-only otherwise (an index on read-only media).
     static func openUnchecked(at path: String) throws -> SearchIndex {
+        try refuseFolder(path)
         guard exists(at: path) else { throw IndexError.missing(path: path) }
         try checkHeader(at: path)
         var configuration = Self.configuration
@@ -109,6 +110,14 @@ public final class SearchIndex: Sendable {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0 > 0
     }
 
+    /// Refuses a folder given as the index, saying which file to name instead.
+    static func refuseFolder(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw IndexError.io(path: path, detail: "it is a folder; name a file in it, such as \((path as NSString).appendingPathComponent("alliance.sqlite"))")
+        }
+    }
+
     /// Refuses a file that is not an index: not an SQLite database at all, or one without our application id in its
     /// header (offset 68). Such a file is someone else's, damaged or not, and must never be replaced.
     private static func checkHeader(at path: String) throws {
@@ -124,6 +133,7 @@ public final class SearchIndex: Sendable {
 
     /// Opens an index for writing, creating the file and its schema when it does not exist yet.
     static func openForWriting(at path: String) throws -> SearchIndex {
+        try refuseFolder(path)
         if exists(at: path) { try checkHeader(at: path) }
         let configuration = Self.configuration
         do {
