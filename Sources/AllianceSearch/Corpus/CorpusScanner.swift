@@ -56,6 +56,10 @@ public enum CorpusScanner {
                     scan.errors.append(CorpusError(path: root, message: "not a document: use .md, .txt or .jsonl files"))
                     continue
                 }
+                guard (try? resolved.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else {
+                    scan.errors.append(CorpusError(path: root, message: "not a regular file (a pipe, socket or device); skipped"))
+                    continue
+                }
                 add(sourceFile(path: rootPath, target: resolved.path, format: format, errors: &scan.errors))
                 continue
             }
@@ -75,13 +79,28 @@ public enum CorpusScanner {
                 let relative = String(found.dropFirst(resolvedPrefix.count))
                 let values = try? url.resourceValues(forKeys: Set(keys))
                 var target = found
+                let shown = DisplayPath.relative(rootPath + "/" + relative)
                 if values?.isSymbolicLink == true {
                     target = url.resolvingSymlinksInPath().path
                     var targetIsDirectory: ObjCBool = false
-                    guard manager.fileExists(atPath: target, isDirectory: &targetIsDirectory), !targetIsDirectory.boolValue else {
+                    guard manager.fileExists(atPath: target, isDirectory: &targetIsDirectory) else {
+                        // stat(2) follows the links, and says why it could not: a loop, or a missing target.
+                        var status = stat()
+                        let reason = stat(found, &status) == 0 ? "it cannot be followed" : String(cString: strerror(errno))
+                        scan.errors.append(CorpusError(path: shown, message: "a link that leads to no file (\(reason)); skipped"))
+                        continue
+                    }
+                    if targetIsDirectory.boolValue { continue }
+                    if (try? URL(fileURLWithPath: target).resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile != true {
+                        scan.errors.append(CorpusError(path: shown, message: "a link to something that is not a regular file; skipped"))
                         continue
                     }
                 } else if values?.isRegularFile != true {
+                    // A named pipe, a socket or a device: reading it could block for ever.
+                    var isFolder: ObjCBool = false
+                    if manager.fileExists(atPath: found, isDirectory: &isFolder), !isFolder.boolValue {
+                        scan.errors.append(CorpusError(path: shown, message: "not a regular file (a pipe, socket or device); skipped"))
+                    }
                     continue
                 }
                 add(sourceFile(path: rootPath + "/" + relative, target: target, format: format, errors: &scan.errors))

@@ -78,9 +78,13 @@ public struct Document: Sendable, Hashable {
 }
 
 extension String {
-    /// The string in Unicode Normalization Form C; ASCII text is returned as it is, without work.
+    /// The string in Unicode Normalization Form C, with any NUL character made a space (SQLite's C API, and
+    /// so every tool that reads the index, would cut the text at a NUL); ASCII text without NUL is returned as it
+    /// is, without work.
     public var nfc: String {
-        utf8.allSatisfy { $0 < 0x80 } ? self : precomposedStringWithCanonicalMapping
+        var text = self
+        if text.utf8.contains(0) { text = String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\u{0}" ? " " : $0 })) }
+        return text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
     }
 }
 

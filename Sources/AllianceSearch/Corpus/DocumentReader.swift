@@ -13,7 +13,8 @@ public enum DocumentReader {
     /// 2: YAML 1.2 core typing in front matter, names kept as written.
     /// 3: default ids are paths under the project folder (`IndexPaths.defaultID(for:)`).
     /// 4: text is normalised to NFC.
-    public static let version = 4
+    /// 5: a NUL character becomes a space (SQLite cut the text there).
+    public static let version = 5
 
     /// What reading one file produced.
     public struct Reading: Sendable {

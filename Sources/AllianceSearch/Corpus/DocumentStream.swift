@@ -13,9 +13,30 @@ public enum DocumentStream {
     /// What a batch carries: documents, in NFC, and the errors met since the previous batch.
     public typealias Batch = DocumentReader.Reading
 
+    /// The most bytes one document may take: a Markdown or text file, or one JSONL line. Indexing a document
+    /// holds several copies of its text at once (NFC, Markdown stripping, SQLite's copies, FTS5's tokens), so a
+    /// bound on it is a bound on memory; 8 MB is a 3,000-page report.
+    public static let maximumDocumentBytes = 8 << 20
+
+    static func tooLarge(_ bytes: Int, path: String, line: Int? = nil) -> CorpusError {
+        CorpusError(
+            path: path, line: line,
+            message: "too large: \(bytes >> 20) MB; a document may hold at most \(maximumDocumentBytes >> 20) MB of text, so split it into several")
+    }
+
     /// A file that could not be read (opened, or read to its end).
     public struct ReadFailure: Error, Sendable {
-        public var reason: String
+        public var code: Int32
+        public var reason: String { String(cString: strerror(code)) }
+
+        /// What a user should be told, with what to do.
+        public var advice: String {
+            switch code {
+            case ENOENT: "it was deleted or moved while the ingest ran; run the ingest again"
+            case EACCES, EPERM: "\(reason); check its permissions"
+            default: reason
+            }
+        }
     }
 
     /// Reads the file at `path`, calling `body` with each batch in order; returns the hash of all its bytes
@@ -30,9 +51,14 @@ public enum DocumentStream {
         _ body: (Batch) throws -> Void
     ) throws -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ReadFailure(reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw ReadFailure(code: errno) }
         defer { close(descriptor) }
         guard format == .jsonLines else {
+            var status = stat()
+            if fstat(descriptor, &status) == 0, Int(status.st_size) > maximumDocumentBytes {
+                try body(Batch(documents: [], errors: [tooLarge(Int(status.st_size), path: display)]))
+                return try hash(path: path)
+            }
             let data = try readAll(descriptor)
             var hasher = ContentHasher()
             data.withUnsafeBytes { hasher.combine(bytes: $0) }
@@ -68,7 +94,7 @@ public enum DocumentStream {
     /// - Throws: `ReadFailure`.
     public static func hash(path: String) throws -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ReadFailure(reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw ReadFailure(code: errno) }
         defer { close(descriptor) }
         var hasher = ContentHasher()
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
@@ -83,6 +109,8 @@ public enum DocumentStream {
     private struct LineSplitter {
         let path: String
         var partial: [UInt8] = []
+        /// The bytes of the current line seen so far, when it is over the limit and is being skipped.
+        var skipped = 0
         var line = 0
         var atStart = true
         var batch = Batch()
@@ -96,7 +124,11 @@ public enum DocumentStream {
         mutating func append(_ bytes: ArraySlice<UInt8>, batchBytes: Int, _ body: (Batch) throws -> Void) throws {
             var start = bytes.startIndex
             while let newline = bytes[start...].firstIndex(of: 0x0A) {
-                if partial.isEmpty {
+                if skipped > 0 {
+                    skip(newline - start, ended: true)
+                } else if partial.count + (newline - start) > maximumDocumentBytes {
+                    skip(partial.count + (newline - start), ended: true)
+                } else if partial.isEmpty {
                     record(bytes[start..<newline])
                 } else {
                     partial += bytes[start..<newline]
@@ -106,12 +138,30 @@ public enum DocumentStream {
                 start = newline + 1
                 if batchSize >= batchBytes { try flush(body) }
             }
-            partial += bytes[start...]
+            if skipped > 0 || partial.count + (bytes.endIndex - start) > maximumDocumentBytes {
+                skip(partial.count + (bytes.endIndex - start), ended: false)
+            } else {
+                partial += bytes[start...]
+            }
+        }
+
+        /// Drops `count` more bytes of a line over the limit; at its end, reports it.
+        private mutating func skip(_ count: Int, ended: Bool) {
+            partial = []
+            skipped += count
+            guard ended else { return }
+            line += 1
+            batch.errors.append(DocumentStream.tooLarge(skipped, path: path, line: line))
+            skipped = 0
         }
 
         mutating func finish(_ body: (Batch) throws -> Void) throws {
             // A last line without a newline is a record like the others; a truncated one fails as bad JSON.
-            if !partial.isEmpty { record(partial[...]) }
+            if skipped > 0 {
+                skip(0, ended: true)
+            } else if !partial.isEmpty {
+                record(partial[...])
+            }
             partial = []
             try flush(body)
         }
@@ -160,7 +210,7 @@ public enum DocumentStream {
         while true {
             let count = Foundation.read(descriptor, buffer.baseAddress, buffer.count)
             if count >= 0 { return count }
-            if errno != EINTR { throw ReadFailure(reason: String(cString: strerror(errno))) }
+            if errno != EINTR { throw ReadFailure(code: errno) }
         }
     }
 

@@ -49,6 +49,7 @@ struct FrontMatter {
         guard let mapping = root.mapping else {
             throw CorpusError(path: path, line: 2, message: "front matter must be a mapping of fields such as 'title: …'")
         }
+        var budget = Self.maximumValues
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.scalar?.string else { continue }
             let line = (keyNode.mark?.line ?? 1) + 1
@@ -56,7 +57,12 @@ struct FrontMatter {
                 throw CorpusError(path: path, line: line, message: "the field '\(key)' is set twice (first on line \(first))")
             }
             lines[key] = line
-            fields[key] = Self.value(of: valueNode, asText: Self.textFields.contains(key))
+            guard let value = Self.value(of: valueNode, asText: Self.textFields.contains(key), budget: &budget) else {
+                throw CorpusError(
+                    path: path, line: line,
+                    message: "front matter too large: '\(key)' holds more than \(Self.maximumValues) values (aliases that repeat aliases?); metadata is for a few fields")
+            }
+            fields[key] = value
         }
     }
 
@@ -65,8 +71,15 @@ struct FrontMatter {
         lines[key] ?? 1
     }
 
-    /// A YAML node as a JSON value, by YAML 1.2 core rules, or as text throughout when `asText`.
-    static func value(of node: Node, asText: Bool) -> JSONValue {
+    /// The most values front matter may hold, counting every list item and mapping entry. YAML aliases share
+    /// nodes, so a few lines can stand for billions of values ("billion laughs"); as JSON each would be stored.
+    static let maximumValues = 10_000
+
+    /// A YAML node as a JSON value, by YAML 1.2 core rules, or as text throughout when `asText`; `nil` once it
+    /// has used up `budget` values.
+    static func value(of node: Node, asText: Bool, budget: inout Int) -> JSONValue? {
+        budget -= 1
+        guard budget >= 0 else { return nil }
         switch node {
         case .scalar(let scalar):
             // Quoted, or tagged `!!str`: text as written. Yams resolves plain scalars by YAML 1.1 rules, which
@@ -74,11 +87,18 @@ struct FrontMatter {
             if asText || scalar.style != .plain || scalar.tag.description == Tag.Name.str.rawValue { return .string(scalar.string) }
             return coreValue(scalar.string)
         case .sequence(let sequence):
-            return .array(sequence.map { value(of: $0, asText: asText) })
+            var items: [JSONValue] = []
+            for item in sequence {
+                guard let converted = value(of: item, asText: asText, budget: &budget) else { return nil }
+                items.append(converted)
+            }
+            return .array(items)
         case .mapping(let mapping):
             var object: [String: JSONValue] = [:]
             for (key, value) in mapping {
-                if let name = key.scalar?.string { object[name] = Self.value(of: value, asText: asText) }
+                guard let name = key.scalar?.string else { continue }
+                guard let converted = Self.value(of: value, asText: asText, budget: &budget) else { return nil }
+                object[name] = converted
             }
             return .object(object)
         case .alias:

@@ -127,7 +127,7 @@ extension Ingester {
                     let file = changed[index]
                     if let failure {
                         errors[index].append(CorpusError(
-                            path: DisplayPath.relative(file.path), message: "cannot read: \(failure); check its permissions"))
+                            path: DisplayPath.relative(file.path), message: "cannot read: \(failure)"))
                     }
                     let hasErrors = !errors[index].isEmpty
                     report.errors += errors[index]
@@ -187,7 +187,7 @@ extension Ingester {
                     }
                     guard queue.send(.end(file: index, hash: hash, failure: nil)) else { return }
                 } catch let failure as DocumentStream.ReadFailure {
-                    guard queue.send(.end(file: index, hash: nil, failure: failure.reason)) else { return }
+                    guard queue.send(.end(file: index, hash: nil, failure: failure.advice)) else { return }
                 } catch {
                     return
                 }

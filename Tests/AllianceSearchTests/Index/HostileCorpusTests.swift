@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import AllianceSearch
+
+/// A corpus of everything that should not be in one: each bad file gets an error naming it, nothing crashes or
+/// hangs, and the good documents are indexed.
+struct HostileCorpusTests {
+    @Test(.timeLimit(.minutes(2)))
+    func everyBadFileIsNamedAndTheRestIsIndexed() throws {
+        let words = ["rights", "migrant", "women", "labour", "justice", "domestic", "survivor", "recruitment"]
+        let fifty = String((0..<6_000_000).map { words[$0 % words.count] }.joined(separator: " ").prefix(50_000_000))
+        let nested = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        var bomb = "---\nid: bomb\ntitle: Bomb\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        for (name, previous) in zip("bcdefghi", "abcdefgh") {
+            bomb += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+        }
+        bomb += "---\nBody\n"
+        let space = try IngesterTests.Workspace([
+            "ok.md": Fixtures.markdown(id: "ok", title: "Fine document", body: "Domestic work is work."),
+            "nul.md": "---\nid: nul\ntitle: Has a NUL\n---\nBefore\u{0}after, about trafficking.\n",
+            "bomb.md": bomb,
+            "deep.md": "---\nid: deep\ntitle: Deep\nx: \(nested)\n---\nbody\n",
+            "wrong.md": "---\nid: wrong\ntitle: [a, b]\n---\nbody\n",
+            "long.md": "---\nid: long\ntitle: One long line\n---\n" + fifty + "\n",
+            "export.jsonl": #"{"id": "j1", "title": "Good record", "body": "Access to justice."}"# + "\n"
+                + #"{"id": "j2", "title": "Huge", "body": ""# + fifty + "\"}\n"
+                + #"{"id": "j3", "title": "Cut off"#,
+        ])
+        defer { space.remove() }
+        let corpus = space.corpus
+        var bad = Data("---\nid: bad\ntitle: Bad bytes\n---\nCaf".utf8)
+        bad.append(contentsOf: [0xE9, 0x20, 0x61, 0x0A])
+        try bad.write(to: corpus.appendingPathComponent("badutf8.md"))
+        try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }).write(to: corpus.appendingPathComponent("binary.md"))
+        try FileManager.default.createSymbolicLink(atPath: corpus.appendingPathComponent("loop-a.md").path, withDestinationPath: "loop-b.md")
+        try FileManager.default.createSymbolicLink(atPath: corpus.appendingPathComponent("loop-b.md").path, withDestinationPath: "loop-a.md")
+        #expect(mkfifo(corpus.appendingPathComponent("pipe.md").path, 0o644) == 0)
+
+        let report = try space.ingest()
+        let messages = Dictionary(grouping: report.errors, by: { URL(fileURLWithPath: $0.path).lastPathComponent })
+            .mapValues { $0.map { "\($0.line.map(String.init) ?? "-"): \($0.message)" } }
+        func expect(_ file: String, _ fragment: String, line: Int? = nil) {
+            let found = messages[file] ?? []
+            #expect(found.contains { $0.contains(fragment) && (line == nil || $0.hasPrefix("\(line!):")) }, "\(file): \(found)")
+        }
+        expect("bomb.md", "front matter too large")
+        expect("deep.md", "invalid YAML front matter", line: 4)
+        expect("wrong.md", "'title' must be a single value", line: 3)
+        expect("long.md", "too large: 47 MB")
+        expect("export.jsonl", "too large: 47 MB", line: 2)
+        expect("export.jsonl", "not a JSON object", line: 3)
+        expect("badutf8.md", "invalid UTF-8", line: 5)
+        expect("binary.md", "invalid UTF-8")
+        expect("loop-a.md", "a link that leads to no file (Too many levels of symbolic links)")
+        expect("loop-b.md", "a link that leads to no file")
+        expect("pipe.md", "not a regular file")
+        #expect(report.errors.count == 11, "\(report.errors.map(\.description))")
+        #expect(report.added == 3)
+        #expect(try space.ids("domestic") == ["ok"])
+        #expect(try space.ids("trafficking") == ["nul"])
+        #expect(try space.ids("justice") == ["j1"])
+        #expect(try IndexCheck.run(indexPath: space.indexPath).isSound)
+    }
+
+    /// A file deleted after the scan listed it: the error says what happened and what to do.
+    @Test func aFileThatVanishesIsExplained() throws {
+        let folder = try Fixtures.temporaryFolder()
+        let missing = folder.appendingPathComponent("gone.jsonl").path
+        do {
+            _ = try DocumentStream.read(path: missing, display: "gone.jsonl", format: .jsonLines, defaultID: "") { _ in }
+            Issue.record("a missing file was read")
+        } catch let failure as DocumentStream.ReadFailure {
+            #expect(failure.advice == "it was deleted or moved while the ingest ran; run the ingest again")
+        }
+    }
+}
