@@ -10,7 +10,7 @@ struct AllianceBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alliance-bench",
         abstract: "Measurements for bench/perf.py: the raw FTS5 limit with our tokenizer, and query latency through the library.",
-        subcommands: [RawFTS5.self, Queries.self])
+        subcommands: [RawFTS5.self, Queries.self, Fuzz.self])
 }
 
 /// The raw FTS5 limit with the index's own tokenizer: the rows are loaded into a plain table first (not timed),
@@ -87,5 +87,52 @@ struct Queries: ParsableCommand {
             output += String(format: "%.4f\n", Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
         print(output, terminator: "")
+    }
+}
+
+/// Fuzzing parse-and-execute: `count` texts from `QueryFuzzer`, each searched as `alliance-query` searches it. A
+/// `QueryError` is an answer (the user is told what is wrong); any other error, or a search over 5 s, is a failure,
+/// printed with its text. Prints a JSON summary; exits 1 when anything failed.
+struct Fuzz: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fuzz", abstract: "Run generated hostile queries through the engine; report crashes, hangs and SQLite errors.")
+
+    @Option(help: "The index file.")
+    var index: String
+
+    @Option(help: "How many queries.")
+    var count = 1_000_000
+
+    @Option(help: "The generator's seed.")
+    var seed: UInt64 = 0x5EED
+
+    func run() throws {
+        let engine = SearchEngine(index: try SearchIndex.openForReading(at: index))
+        var fuzzer = QueryFuzzer(seed: seed)
+        var answered = 0, refused = 0, failed = 0, slowest = 0.0
+        let start = Date()
+        for number in 0..<count {
+            let text = fuzzer.next()
+            let began = Date()
+            do {
+                _ = try engine.search(SearchRequest(query: text, limit: 3))
+                answered += 1
+            } catch is QueryError {
+                refused += 1
+            } catch {
+                failed += 1
+                FileHandle.standardError.write(Data("query \(number) \(text.debugDescription): \(error)\n".utf8))
+            }
+            let seconds = Date().timeIntervalSince(began)
+            slowest = max(slowest, seconds)
+            if seconds > 5 {
+                failed += 1
+                FileHandle.standardError.write(Data("query \(number) \(text.debugDescription) took \(seconds) s\n".utf8))
+            }
+        }
+        print(String(
+            format: #"{"queries": %d, "answered": %d, "refused": %d, "failed": %d, "slowest_ms": %.1f, "seconds": %.1f}"#,
+            count, answered, refused, failed, slowest * 1000, Date().timeIntervalSince(start)))
+        if failed > 0 { throw ExitCode(1) }
     }
 }
