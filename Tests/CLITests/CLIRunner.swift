@@ -49,11 +49,16 @@ struct CLIRunner {
         let (process, out, err) = try start(tool, arguments, in: directory, environment: environment)
         // Read both pipes before waiting, so that a large output cannot fill a pipe and stall the child.
         let errData = Collected()
-        let errReader = Thread { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
+        let errRead = DispatchSemaphore(value: 0)
+        let errReader = Thread {
+            errData.data = err.fileHandleForReading.readDataToEndOfFile()
+            errRead.signal()
+        }
         errReader.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while !errReader.isFinished { usleep(1000) }
+        // The semaphore, not a poll of `isFinished`, orders the reader's write before this read.
+        errRead.wait()
         return Output(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData.data, as: UTF8.self))
