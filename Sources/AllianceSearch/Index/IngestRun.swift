@@ -140,8 +140,6 @@ extension Ingester {
                 }
             }
 
-            try staged.flush()
-
             // 4. Documents nobody claims are removed, unless their file has errors. A fresh index has none.
             if !claims.fresh {
                 for (storedPath, hasErrors) in written {
@@ -164,8 +162,10 @@ extension Ingester {
         private mutating func hasChanged(_ file: SourceFile, known: Manifest.Entry?) throws -> Bool {
             guard let known, !known.hasErrors else { return true }
             let storedPath = paths.stored(file.path)
-            if known.size != file.size || known.modifiedAt != file.modifiedAt {
-                // A file that cannot be hashed is read, and its error reported then.
+            if known.size != file.size { return true }
+            if known.modifiedAt != file.modifiedAt {
+                // Same size, new date: the bytes may not have changed. A file that cannot be hashed is read, and
+                // its error reported then.
                 guard let hash = try? DocumentStream.hash(path: file.path), hash == known.contentHash else { return true }
                 try Manifest.save(db, storedPath: storedPath, file: file, contentHash: hash, hasErrors: false)
             }

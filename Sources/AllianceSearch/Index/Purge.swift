@@ -48,9 +48,10 @@ public enum Purge {
         let paths = IndexPaths(indexPath: indexPath)
         try secureDelete(index)
         try index.write { db in
-            for id in ids {
+            var seen = Set<String>()
+            for id in ids where seen.insert(id).inserted {
                 guard let stored = try DocumentStore.find(db, id: id) else {
-                    if !report.unknown.contains(id) { report.unknown.append(id) }
+                    report.unknown.append(id)
                     continue
                 }
                 try DocumentStore.delete(db, id: id)

@@ -178,19 +178,12 @@ public final class SearchIndex: Sendable {
 
     /// Runs `body` in one write transaction: all of it is committed, or none of it.
     ///
-    /// The transaction is `IMMEDIATE`: it takes the write lock when it begins, so a second ingest waits for the
-    /// first (up to the busy timeout) instead of failing when it first writes on a snapshot that is no longer the
-    /// latest.
+    /// GRDB begins it `IMMEDIATE` on a writable connection: it takes the write lock when it begins, so a second
+    /// ingest waits for the first (up to the busy timeout) instead of failing when it first writes on a snapshot
+    /// that is no longer the latest.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try queue.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                return result!
-            }
+            return try queue.write(body)
         } catch {
             throw IndexError.translating(error, path: path)
         }

@@ -23,6 +23,19 @@ struct StagedWrites {
         "indexed_at", "id",
     ]
 
+    /// The column list, quoted, as every statement here names it.
+    private static let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+    private static let stageSQL = """
+        INSERT INTO temp."staged" (\(list), "replaces") VALUES (\(Array(repeating: "?", count: columns.count + 1).joined(separator: ", ")))
+        """
+    private static let insertSQL = """
+        INSERT INTO "documents" (\(list)) SELECT \(list) FROM temp."staged" WHERE NOT "replaces" ORDER BY "rowid"
+        """
+    private static let updateSQL = """
+        UPDATE "documents" SET \(columns.filter { $0 != "id" }.map { "\"\($0)\" = s.\"\($0)\"" }.joined(separator: ", "))
+        FROM temp."staged" AS s WHERE s."replaces" AND "documents"."id" = s."id"
+        """
+
     init(_ db: Database) throws {
         self.db = db
         let definitions = Self.columns.map { "\"\($0)\"" + ($0 == "id" ? " TEXT NOT NULL UNIQUE" : "") }.joined(separator: ", ")
@@ -35,11 +48,7 @@ struct StagedWrites {
     /// Stages `prepared`, read from `storedPath`: a new row, or (`replaces`) new values for the row of its id.
     mutating func stage(_ prepared: PreparedDocument, storedPath: String, at timestamp: String, replaces: Bool) throws {
         let document = prepared.document
-        let list = Self.columns.map { "\"\($0)\"" }.joined(separator: ", ")
-        try db.cachedStatement(sql: """
-            INSERT INTO temp."staged" (\(list), "replaces") VALUES (\(Array(repeating: "?", count: Self.columns.count + 1).joined(separator: ", ")))
-            """
-        ).execute(arguments: [
+        try db.cachedStatement(sql: Self.stageSQL).execute(arguments: [
             document.type, document.title, document.aliases.joined(separator: "\n"),
             document.issues.joined(separator: "\n"), document.body, prepared.khmer, prepared.stemming, storedPath,
             document.line, prepared.metadataJSON, prepared.contentHash, timestamp, document.id, replaces,
@@ -58,14 +67,8 @@ struct StagedWrites {
     /// Moves the staged rows into `documents`, in the order they were staged.
     mutating func flush() throws {
         guard count > 0 else { return }
-        let list = Self.columns.map { "\"\($0)\"" }.joined(separator: ", ")
-        let assignments = Self.columns.filter { $0 != "id" }.map { "\"\($0)\" = s.\"\($0)\"" }.joined(separator: ", ")
-        try db.cachedStatement(sql: """
-            INSERT INTO "documents" (\(list)) SELECT \(list) FROM temp."staged" WHERE NOT "replaces" ORDER BY "rowid"
-            """).execute()
-        try db.cachedStatement(sql: """
-            UPDATE "documents" SET \(assignments) FROM temp."staged" AS s WHERE s."replaces" AND "documents"."id" = s."id"
-            """).execute()
+        try db.cachedStatement(sql: Self.insertSQL).execute()
+        try db.cachedStatement(sql: Self.updateSQL).execute()
         try db.cachedStatement(sql: #"DELETE FROM temp."staged""#).execute()
         count = 0
     }

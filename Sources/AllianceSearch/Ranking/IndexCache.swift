@@ -8,32 +8,24 @@ import GRDB
 /// word and 3 ms for one in a third of the rows. Ranking needs it for every query word and relevance feedback for
 /// dozens of candidate words, and a pipeline or a server asks for the same words again and again.
 ///
-/// Unchanged means the same file size, date and inode, and the same `PRAGMA data_version` (which moves when
-/// another connection commits), so that neither a coarse clock nor a write of the same size hides a change.
+/// Unchanged means the same `PRAGMA data_version`, which moves when another connection commits. A search engine
+/// reads through one connection that never writes, so that is every change it can see: a rebuilt file renamed
+/// into place is not seen by a connection opened on the old one.
 /// At most `capacity` frequencies are kept; past that the cache starts again.
 final class IndexCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var key = ""
+    private var key = -1
     private var languages: [StemmingLanguage]?
     private var frequencies: [String: Int] = [:]
     static let capacity = 200_000
 
-    /// Forgets everything when the index at `path` is not the one last seen. Call it once per search, inside
-    /// its read transaction.
-    func check(_ db: Database, path: String) throws {
-        let dataVersion = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
-        var key = "\(dataVersion)"
-        if let attributes = try? FileManager.default.attributesOfItem(atPath: path) {
-            let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
-            let date = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-            let inode = (attributes[.systemFileNumber] as? NSNumber)?.int64Value ?? -1
-            key += "\u{0}\(size)\u{0}\(date)\u{0}\(inode)"
-        } else {
-            key = ""
-        }
+    /// Forgets everything when the index has changed since the last search. Call it once per search, inside its
+    /// read transaction.
+    func check(_ db: Database) throws {
+        let key = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
         lock.lock()
         defer { lock.unlock() }
-        if key.isEmpty || key != self.key {
+        if key != self.key {
             self.key = key
             languages = nil
             frequencies = [:]

@@ -163,7 +163,7 @@ struct MatchScope {
             return (sql, restricted, try rank(db, sql, plan: restricted, weights: weights, explain: false, limit: count + 1))
         }
         var taken = 1
-        while taken < groups.count - 1, documents[taken] < 4 * count { taken += 1 }
+        while taken < groups.count - 1, documents[taken] / 4 < count { taken += 1 }
         guard let first = try attempt(taken) else { return nil }
         guard first.2.count >= count else { return nil }
         let floor = first.2[count - 1].score

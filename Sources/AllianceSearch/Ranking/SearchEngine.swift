@@ -71,7 +71,7 @@ public struct SearchEngine: Sendable {
                     notes.append(QueryWarning(position: 0, message: "issue concepts were not used: \(error)"))
                 }
             }
-            try cache.check(db, path: index.path)
+            try cache.check(db)
             let languages = try cache.languages { try Self.stemmedLanguages(db) }
             let plan = try Self.plan(request, db: db, tokenizer: tokenizer, concepts: concepts, languages: languages)
             var warnings = plan.warnings + notes + (try unknownTypeWarnings(db, filters: plan.filters))
