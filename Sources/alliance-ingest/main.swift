@@ -88,7 +88,11 @@ struct AllianceIngest: ParsableCommand {
             standardError("alliance-ingest: \(error.localizedDescription)\n")
             throw ExitCode(ExitStatus.forError(error).rawValue)
         }
-        for problem in report.problems { standardError("\(indexPath): \(problem)\n") }
+        for problem in report.problems + report.unchecked { standardError("\(indexPath): \(problem)\n") }
+        if report.problems.isEmpty && !report.unchecked.isEmpty {
+            standardError("alliance-ingest: \(indexPath) could not be fully checked here; no damage was found in what was checked\n")
+            throw ExitCode(ExitStatus.index.rawValue)
+        }
         guard report.isSound else {
             standardError("alliance-ingest: \(indexPath) failed its checks; rebuild it with `alliance-ingest --rebuild`\n")
             throw ExitCode(ExitStatus.index.rawValue)

@@ -15,9 +15,11 @@ public enum IndexCheck {
     public struct Report: Sendable, Equatable {
         /// What is wrong, one line each; empty for a sound index.
         public var problems: [String] = []
+        /// Checks that could not run here, one line each, with what to do: not damage, but not a clean bill either.
+        public var unchecked: [String] = []
         public var documents = 0
         public var seconds = 0.0
-        public var isSound: Bool { problems.isEmpty }
+        public var isSound: Bool { problems.isEmpty && unchecked.isEmpty }
     }
 
     /// Checks the index at `indexPath`.
@@ -28,13 +30,16 @@ public enum IndexCheck {
         let start = Date()
         var report = Report()
         let index = try SearchIndex.openUnchecked(at: indexPath)
-        try index.queue.close()
-        let queue: DatabaseQueue
-        do {
-            queue = try DatabaseQueue(path: indexPath, configuration: SearchIndex.configuration)
-        } catch {
-            throw IndexError.translating(error, path: indexPath)
+        // FTS5's check is an INSERT, even though it is rolled back: it needs a read-write connection. An index on
+        // read-only media gets the checks that can run, and a note that this one could not.
+        var queue = index.queue
+        if FileManager.default.isWritableFile(atPath: indexPath),
+            let writable = try? DatabaseQueue(path: indexPath, configuration: SearchIndex.configuration)
+        {
+            try? index.queue.close()
+            queue = writable
         }
+        let readOnly = queue === index.queue
         defer { try? queue.close() }
         func note(_ problem: String) { report.problems.append(problem) }
         queue.inDatabase { db in
@@ -49,6 +54,8 @@ public enum IndexCheck {
                     try db.execute(sql: #"INSERT INTO "documents_fts"("documents_fts", "rank") VALUES ('integrity-check', 1)"#)
                     return .rollback
                 }
+            } catch where readOnly {
+                report.unchecked.append("FTS5 integrity-check could not run: it needs write access (though it writes nothing), and the index is read-only here; copy it to writable storage to run it")
             } catch {
                 note("FTS5 integrity-check: \((error as? DatabaseError)?.message ?? "\(error)")")
             }

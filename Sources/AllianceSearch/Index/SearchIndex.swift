@@ -45,29 +45,41 @@ public final class SearchIndex: Sendable {
         try openUnchecked(at: path).settings()
     }
 
-    /// Opens a connection that never writes (`PRAGMA query_only`).
+    /// Opens a read-only connection (`SQLITE_OPEN_READONLY`, and `PRAGMA query_only` as well).
     ///
-    /// It is opened read-write when the file allows it, so that SQLite can roll back the journal of an ingest that
-    /// was killed halfway, and read-only otherwise (an index on read-only media).
+    /// Searching never needs to write, so an index on read-only media, or one the user may only read, is searched
+    /// like any other. Two cases need more:
+    /// - An index left in rollback-journal mode by an ingest that was killed halfway has a hot journal, which only
+    ///   a read-write connection can roll back (`SQLITE_READONLY_ROLLBACK`). When the file is writable, it is
+    ///   opened read-write for that, still with `query_only`; otherwise the error says so.
+    /// - A write-ahead-log index in a folder where SQLite cannot create the shared-memory file beside it
+    ///   (`SQLITE_CANTOPEN`): nobody can be writing it there, so it is opened as immutable.
     static func openUnchecked(at path: String) throws -> SearchIndex {
         try refuseFolder(path)
         guard exists(at: path) else { throw IndexError.missing(path: path) }
         try checkHeader(at: path)
-        var configuration = Self.configuration
-        configuration.readonly = !FileManager.default.isWritableFile(atPath: path)
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
-        do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            if configuration.readonly { try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_schema") } }
+        func open(_ location: String, readonly: Bool) throws -> SearchIndex {
+            var configuration = Self.configuration
+            configuration.readonly = readonly
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
+            let queue = try DatabaseQueue(path: location, configuration: configuration)
+            // Opening is lazy in SQLite: the first read is what finds a hot journal or a missing shared-memory file.
+            try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_schema") }
             return SearchIndex(path: path, queue: queue)
-        } catch let error as DatabaseError where configuration.readonly && error.resultCode == .SQLITE_CANTOPEN {
-            // A write-ahead-log index on read-only media, where SQLite cannot create the shared-memory file
-            // beside it: nobody can be writing it, so it is opened as immutable.
+        }
+        do {
             do {
-                return SearchIndex(path: path, queue: try DatabaseQueue(path: immutableURI(path), configuration: configuration))
-            } catch {
-                throw IndexError.translating(error, path: path)
+                return try open(path, readonly: true)
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_READONLY_ROLLBACK {
+                guard FileManager.default.isWritableFile(atPath: path) else {
+                    throw IndexError.io(path: path, detail: "an interrupted ingest left it half-written, and it is read-only here; run any search once where it is writable, which rolls the ingest back")
+                }
+                return try open(path, readonly: false)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN {
+                return try open(immutableURI(path), readonly: true)
             }
+        } catch let error as IndexError {
+            throw error
         } catch {
             throw IndexError.translating(error, path: path)
         }

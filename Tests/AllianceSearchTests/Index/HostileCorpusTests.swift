@@ -64,15 +64,37 @@ struct HostileCorpusTests {
         #expect(try IndexCheck.run(indexPath: space.indexPath).isSound)
     }
 
-    /// A file deleted after the scan listed it: the error says what happened and what to do.
-    @Test func aFileThatVanishesIsExplained() throws {
-        let folder = try Fixtures.temporaryFolder()
-        let missing = folder.appendingPathComponent("gone.jsonl").path
-        do {
-            _ = try DocumentStream.read(path: missing, display: "gone.jsonl", format: .jsonLines, defaultID: "") { _ in }
-            Issue.record("a missing file was read")
-        } catch let failure as DocumentStream.ReadFailure {
-            #expect(failure.advice == "it was deleted or moved while the ingest ran; run the ingest again")
+    /// A file deleted after the scan listed it, while the ingest runs: the error names it and says what happened
+    /// and what to do, and the other files are indexed. The ingest is run on a scan taken before the deletion, which
+    /// is the moment a deletion mid-ingest falls into.
+    @Test func aFileDeletedMidIngestIsNamedAndTheRestIsIndexed() throws {
+        let space = try IngesterTests.Workspace([
+            "a.md": Fixtures.markdown(id: "a", title: "Alpha collective", body: "Domestic workers organising."),
+            "gone.md": Fixtures.markdown(id: "gone", title: "Short-lived", body: "Police violence against sex workers."),
+            "export.jsonl": #"{"id": "j1", "title": "Good record", "body": "Access to justice."}"# + "\n",
+        ])
+        defer { space.remove() }
+        let scan = try CorpusScanner.scan(roots: [space.corpus.path])
+        #expect(scan.files.count == 3)
+        try FileManager.default.removeItem(at: space.corpus.appendingPathComponent("gone.md"))
+
+        let index = try SearchIndex.openForWriting(at: space.indexPath)
+        let report = try index.write { db in
+            var run = Ingester.Run(
+                db: db, paths: IndexPaths(indexPath: space.indexPath), scan: scan, roots: [space.corpus.path], progress: nil)
+            try run.ingest()
+            try IndexSettings.current(roots: [space.corpus.path], now: Ingester.now()).save(db)
+            return run.report
         }
+        #expect(report.errors.map(\.description) == [
+            "\(DisplayPath.relative(space.corpus.appendingPathComponent("gone.md").path)): cannot read: it was deleted or moved while the ingest ran; run the ingest again",
+        ])
+        #expect(report.added == 2 && report.failed == 1)
+        #expect(try space.ids("domestic") == ["a"])
+        #expect(try space.ids("justice") == ["j1"])
+        #expect(try space.ids("police").isEmpty)
+
+        // The next run finds the file gone, and reports nothing.
+        #expect(try space.ingest().errors.isEmpty)
     }
 }

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import Testing
+@testable import AllianceSearch
+
+/// How an index is opened for searching: read-only, and still able to recover what an interrupted ingest left.
+struct SearchIndexTests {
+    /// A search connection is opened with `SQLITE_OPEN_READONLY`: SQLite itself refuses a write, whatever the SQL.
+    @Test func aSearchConnectionIsReadOnly() throws {
+        let space = try IngesterTests.Workspace([
+            "a.md": Fixtures.markdown(id: "a", title: "Alpha collective", body: "Domestic workers organising."),
+        ])
+        defer { space.remove() }
+        _ = try space.ingest()
+        let index = try SearchIndex.openForReading(at: space.indexPath)
+        try index.queue.inDatabase { db in
+            #expect(sqlite3_db_readonly(db.sqliteConnection, "main") == 1)
+            #expect(throws: DatabaseError.self) { try db.execute(sql: #"DELETE FROM "documents""#) }
+        }
+        #expect(try SearchEngine(index: index).search(SearchRequest(query: "domestic")).hits.map(\.id) == ["a"])
+    }
+
+    /// An index in rollback-journal mode whose ingest died halfway has a hot journal. A read-only connection cannot
+    /// roll it back, so a writable index is opened read-write for that (still `query_only`): the search sees the
+    /// state before the ingest, and the journal is gone.
+    @Test func aHotJournalIsRolledBackBeforeASearch() throws {
+        let space = try IngesterTests.Workspace([
+            "a.md": Fixtures.markdown(id: "a", title: "Alpha collective", body: "Domestic workers organising."),
+        ])
+        defer { space.remove() }
+        _ = try space.ingest()
+        let crashed = space.indexPath + ".crashed"
+        let writer = try DatabaseQueue(path: space.indexPath, configuration: SearchIndex.configuration)
+        try writer.inDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 1")
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            // Enough rows that the one-page cache spills them into the database file before any commit.
+            try db.execute(sql: #"CREATE TABLE "half_written"("x")"#)
+            for _ in 0..<2_000 { try db.execute(sql: #"INSERT INTO "half_written" VALUES (randomblob(1000))"#) }
+            // A copy taken now is what a power cut at this moment would leave: the file and its hot journal.
+            try FileManager.default.copyItem(atPath: space.indexPath, toPath: crashed)
+            try FileManager.default.copyItem(atPath: space.indexPath + "-journal", toPath: crashed + "-journal")
+            try db.execute(sql: "ROLLBACK")
+        }
+        try writer.close()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: crashed + "-journal")).count > 512, "no hot journal was made")
+
+        let index = try SearchIndex.openForReading(at: crashed)
+        #expect(try SearchEngine(index: index).search(SearchRequest(query: "domestic")).hits.map(\.id) == ["a"])
+        let tables = try index.read { db in
+            try String.fetchAll(db, sql: #"SELECT "name" FROM "sqlite_schema" WHERE "name" = 'half_written'"#)
+        }
+        #expect(tables.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: crashed + "-journal"))
+        #expect(try IndexCheck.run(indexPath: crashed).isSound)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// Files the ingest may not read, and indexes the tools may not write.
+///
+/// The tests run as root in CI, and root reads any file and writes any folder. So an unreadable file is tried as
+/// `nobody` (through util-linux `setpriv`) when the tests run as root, and read-only media is a read-only bind
+/// mount, which only root can make: that test is skipped where mounting is not allowed.
+struct PermissionTests {
+    private static let isRoot = geteuid() == 0
+
+    /// Runs `command` and returns its status and combined output.
+    @discardableResult
+    private static func shell(_ command: String, in folder: URL? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        if let folder { process.currentDirectoryURL = folder }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// The `id` column of `--format tsv` output.
+    private static func ids(_ tsv: String) -> [String] {
+        tsv.split(separator: "\n").dropFirst().map { String($0.split(separator: "\t")[1]) }
+    }
+
+    /// Whether this process may make a read-only bind mount (root with CAP_SYS_ADMIN, outside a locked-down
+    /// container).
+    private static let canMount: Bool = {
+        guard isRoot, let folder = try? CLIRunner.cloneLikeFolder(withCorpus: false) else { return false }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let mounted = (try? shell("mkdir -p ro && mount --bind index ro && mount -o remount,bind,ro ro", in: folder))?.status == 0
+        _ = try? shell("umount ro", in: folder)
+        return mounted
+    }()
+
+    @Test func anUnreadableFileIsNamedAndTheRestIsIndexed() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let secret = folder.appendingPathComponent("corpus/secret.md")
+        try Data("---\nid: secret\ntitle: Closed file\n---\nWords nobody may read here.\n".utf8).write(to: secret)
+        let result: CLIRunner.Output
+        if Self.isRoot {
+            // As `nobody`, with a copy of the executable inside the folder `nobody` owns; the secret stays root's.
+            let tool = folder.appendingPathComponent("alliance-ingest")
+            try FileManager.default.copyItem(at: CLIRunner.productsFolder.appendingPathComponent("alliance-ingest"), to: tool)
+            try Self.shell("chown -R nobody . && chown root corpus/secret.md && chmod 000 corpus/secret.md", in: folder)
+            let run = try Self.shell(
+                "setpriv --reuid=nobody --regid=nogroup --clear-groups ./alliance-ingest corpus 2>&1 1>/dev/null; echo \"status $?\"",
+                in: folder)
+            let lines = run.output.split(separator: "\n", omittingEmptySubsequences: false)
+            let status = lines.last { $0.hasPrefix("status ") }.flatMap { Int32($0.dropFirst(7)) } ?? -1
+            result = .init(status: status, stdout: "", stderr: run.output)
+        } else {
+            try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: secret.path)
+            result = try CLIRunner.run("alliance-ingest", ["corpus"], in: folder)
+        }
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("corpus/secret.md: cannot read: Permission denied; check its permissions"), "\(result.stderr)")
+        let query = try CLIRunner.run("alliance-query", ["--no-refresh", "--format", "tsv", "domestic work"], in: folder)
+        #expect(query.status == 0)
+        #expect(Self.ids(query.stdout).contains("ndwm"))
+        #expect(!Self.ids(query.stdout).contains("secret"))
+        let check = try CLIRunner.run("alliance-ingest", ["--check"], in: folder)
+        #expect(check.status == 0, "\(check.stderr)")
+    }
+
+    /// An index on read-only media: queries answer, `--check` runs what it can and says what it could not, and an
+    /// ingest exits 3 with the reason.
+    @Test(.enabled(if: PermissionTests.canMount, "needs root and permission to mount"))
+    func anIndexOnReadOnlyMediaIsSearched() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try CLIRunner.run("alliance-ingest", [], in: folder).status == 0)
+        try Self.shell("mkdir -p media && mount --bind index media && mount -o remount,bind,ro media", in: folder)
+        defer { _ = try? Self.shell("umount media", in: folder) }
+        let before = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("index").path).sorted()
+
+        let index = ["--index", "media/alliance.sqlite"]
+        let query = try CLIRunner.run("alliance-query", index + ["--format", "tsv", "police brutality"], in: folder)
+        #expect(query.status == 0, "\(query.stderr)")
+        #expect(Self.ids(query.stdout).first == "speak-out-take-action")
+        let json = try CLIRunner.run("alliance-query", index + ["--format", "json", "--no-refresh", "trabajo doméstico"], in: folder)
+        #expect(json.status == 0 && json.stdout.contains("\"schema\" : 1"), "\(json.stderr)")
+
+        let check = try CLIRunner.run("alliance-ingest", ["--check"] + index, in: folder)
+        #expect(check.status == 3)
+        #expect(check.stderr.contains("FTS5 integrity-check could not run: it needs write access"), "\(check.stderr)")
+        #expect(check.stderr.contains("could not be fully checked here; no damage was found in what was checked"))
+
+        let ingest = try CLIRunner.run("alliance-ingest", ["corpus"] + index, in: folder)
+        #expect(ingest.status == 3)
+        #expect(ingest.stderr.contains("cannot use the index media/alliance.sqlite"), "\(ingest.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("index").path).sorted() == before)
+    }
+}
