@@ -146,7 +146,13 @@ public final class SearchIndex: Sendable {
     /// Opens an index for writing, creating the file and its schema when it does not exist yet.
     static func openForWriting(at path: String) throws -> SearchIndex {
         try refuseFolder(path)
-        if exists(at: path) { try checkHeader(at: path) }
+        if exists(at: path) {
+            try checkHeader(at: path)
+        } else {
+            // A write-ahead log or journal left beside a file that was deleted belongs to that file: SQLite would
+            // replay it into the new one.
+            for suffix in ["-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
         let configuration = Self.configuration
         do {
             let directory = (path as NSString).deletingLastPathComponent
@@ -177,6 +183,11 @@ public final class SearchIndex: Sendable {
             }
             return settings
         }
+    }
+
+    /// How many documents the index holds, in constant time (FTS5's own count).
+    public func documentCount() throws -> Int {
+        try read { db in try IndexSchema.documentCount(db) }
     }
 
     /// Runs `body` in a read transaction, translating SQLite errors into `IndexError` (other errors pass through).
