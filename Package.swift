@@ -10,6 +10,9 @@ let package = Package(
         // Thin command-line front ends over the library.
         .executable(name: "alliance-ingest", targets: ["alliance-ingest"]),
         .executable(name: "alliance-query", targets: ["alliance-query"]),
+        // The search page and JSON API over HTTP.
+        .library(name: "AllianceServer", targets: ["AllianceServer"]),
+        .executable(name: "alliance-serve", targets: ["alliance-serve"]),
     ],
     dependencies: [
         // SQLite access and migrations, over the system libsqlite3 (FTS5 is built in).
@@ -18,6 +21,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // YAML front matter in Markdown documents.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // HTTP server for `alliance-serve`, on SwiftNIO.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Logic-less HTML templates for the search page, HTML-escaping every value by default.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // NIO's thread pool, where searches (blocking SQLite calls) run off the server's event loops.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // HTTP field names for the server's security headers.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The server's logger, set to warnings only.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Snowball's stemmers, from Debian's libstemmer-dev (`apt-get install libstemmer-dev`).
@@ -52,6 +65,26 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The web layer: routes, the pool of read-only engines, page templates. Search itself is `AllianceSearch`.
+        .target(
+            name: "AllianceServer",
+            dependencies: [
+                "AllianceSearch",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        // `alliance-serve`: parses arguments, starts `SearchServer`, prints where it listens.
+        .executableTarget(
+            name: "alliance-serve",
+            dependencies: [
+                "AllianceServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // `alliance-bench`: in-process measurements for bench/perf.py (raw FTS5 with our tokenizer, library latency).
         .executableTarget(
             name: "alliance-bench",
@@ -72,6 +105,12 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["alliance-ingest", "alliance-query", "alliance-bench"]
+        ),
+        // Starts `alliance-serve` on a free port: every API status code, hostile input on the page, and the page in
+        // headless Chromium.
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["AllianceServer", "alliance-serve", "alliance-ingest"]
         ),
     ]
 )

@@ -9,7 +9,7 @@ import GRDB
 public struct SearchEngine: Sendable {
     public let index: SearchIndex
     private let concepts = ConceptCache()
-    private let cache = IndexCache()
+    let cache = IndexCache()
 
     public init(index: SearchIndex) {
         self.index = index
@@ -66,7 +66,7 @@ public struct SearchEngine: Sendable {
             var concepts = ConceptMap(concepts: [])
             if request.expand {
                 do {
-                    concepts = try self.concepts.map(for: (try IndexSettings.fetch(db)?.roots ?? []).map(paths.absolute))
+                    concepts = try conceptMap(db, paths: paths)
                 } catch let error as CorpusError {
                     notes.append(QueryWarning(position: 0, message: "issue concepts were not used: \(error)"))
                 }
@@ -140,7 +140,7 @@ public struct SearchEngine: Sendable {
     }
 
     /// What a request asks of the index before anything is counted: the readings to try, in order, and the filters.
-    private struct Plan {
+    struct Plan {
         /// One way of reading the query: its FTS5 expression (`nil` for filters alone) and what went into it.
         struct Reading {
             var expression: String?
@@ -164,7 +164,7 @@ public struct SearchEngine: Sendable {
     /// of words loosened into an OR; each with its issue concepts expanded.
     ///
     /// - Throws: `QueryError` for a query with nothing to search, or one `--strict` refuses.
-    private static func plan(
+    static func plan(
         _ request: SearchRequest, db: Database, tokenizer: AllianceTokenizer, concepts: ConceptMap,
         languages: [StemmingLanguage]
     ) throws -> Plan {
@@ -264,6 +264,11 @@ public struct SearchEngine: Sendable {
     /// ```sql
     /// SELECT 1 FROM "documents_vocab" WHERE "term" >= ? AND "term" < ? LIMIT 1   -- U+E001 "es" … U+E001 "et"
     /// ```
+    /// The issue concepts of the index's corpus folders (`concepts.yaml`), cached per engine.
+    func conceptMap(_ db: Database, paths: IndexPaths) throws -> ConceptMap {
+        try concepts.map(for: (try IndexSettings.fetch(db)?.roots ?? []).map(paths.absolute))
+    }
+
     static func stemmedLanguages(_ db: Database) throws -> [StemmingLanguage] {
         let statement = try db.cachedStatement(
             sql: #"SELECT 1 FROM "documents_vocab" WHERE "term" >= ? AND "term" < ? LIMIT 1"#)
@@ -309,7 +314,7 @@ public struct SearchEngine: Sendable {
         return String(result)
     }
 
-    private static func lines(_ text: String) -> [String] {
+    static func lines(_ text: String) -> [String] {
         text.isEmpty ? [] : text.components(separatedBy: "\n")
     }
 }

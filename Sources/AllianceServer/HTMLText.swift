@@ -1,0 +1,56 @@
+import AllianceSearch
+
+/// Text made safe for HTML: the one place where the page builds markup from values, for the marked fragments and
+/// document text that the templates insert unescaped. Everything else goes through Mustache's escaping.
+public enum HTMLText {
+    /// `text` with `&`, `<`, `>`, `"` and `'` replaced by character references: safe in element content and in
+    /// quoted attribute values.
+    public static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// `text` escaped, with each of `ranges` (offsets in Unicode scalars, sorted, not overlapping) wrapped in
+    /// `<mark>`. Ranges outside the text are clipped. With `numbered`, the marks get the ids `mark-1`, `mark-2`, …,
+    /// for links to them.
+    public static func marked(_ text: String, ranges: [Range<Int>], numbered: Bool = false) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var result = ""
+        var position = 0
+        var marks = 0
+        func append(_ slice: ArraySlice<Unicode.Scalar>) {
+            var piece = String.UnicodeScalarView()
+            piece.append(contentsOf: slice)
+            result += escape(String(piece))
+        }
+        for range in ranges {
+            let start = min(max(range.lowerBound, position), scalars.count)
+            let end = min(max(range.upperBound, start), scalars.count)
+            guard start < end else { continue }
+            append(scalars[position..<start])
+            marks += 1
+            result += numbered ? "<mark id=\"mark-\(marks)\">" : "<mark>"
+            append(scalars[start..<end])
+            result += "</mark>"
+            position = end
+        }
+        append(scalars[position...])
+        return result
+    }
+
+    /// A fragment with its highlights marked.
+    public static func marked(_ snippet: Snippet) -> String {
+        marked(snippet.text, ranges: snippet.highlights.map { $0.start..<$0.end })
+    }
+}

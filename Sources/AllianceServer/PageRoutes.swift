@@ -1,0 +1,67 @@
+import AllianceSearch
+import Foundation
+import Hummingbird
+
+/// The HTML pages: the search page and a document's view, rendered on the server by Mustache.
+struct PageRoutes: Sendable {
+    let server: SearchServer
+
+    static let contentType = "text/html; charset=utf-8"
+
+    /// `GET /?q=…&type=…&country=…&issue=…&offset=…`.
+    func search(_ query: String?) async throws -> Response {
+        let parameters = try QueryString(query)
+        let link = SearchPage.link(from: parameters)
+        guard !link.query.allSatisfy(\.isWhitespace) || !link.filters.isEmpty else {
+            let count = try? await server.withEngine { engine in try engine.index.documentCount() }
+            return render(SearchPage.empty(documents: count), template: "search")
+        }
+        let request = try SearchPage.request(for: link)
+        do {
+            let results = try await server.withEngine { engine in try engine.search(request) }
+            return render(SearchPage(results: results, link: link), template: "search")
+        } catch let error as QueryError {
+            // A query the engine cannot run is shown with its reason, in the search box again, with status 400.
+            var page = SearchPage(pageTitle: link.query, query: link.query, hiddenFilters: [], hasQuery: true)
+            page.heading = "Results for “\(link.query)”"
+            page.summary = "This query cannot be run."
+            page.warnings = [error.localizedDescription]
+            return render(page, template: "search", status: .badRequest)
+        }
+    }
+
+    /// `GET /documents/{id}?q=…`.
+    func document(_ id: String, query: String?) async throws -> Response {
+        let words = try QueryString(query).value("q") ?? ""
+        let marked = words.count <= SearchParameters.maximumQueryLength ? words : ""
+        guard let document = try await server.withEngine({ engine in try engine.document(id: id, highlighting: marked) }) else {
+            throw ServerError.unknownDocument(id)
+        }
+        return render(DocumentPage(document, query: marked), template: "document")
+    }
+
+    func render(_ model: Any, template: String, status: HTTPResponse.Status = .ok) -> Response {
+        let html = PageTemplates.library.render(model, withTemplate: template) ?? ""
+        return SearchServer.response(status, type: Self.contentType, html)
+    }
+
+    /// An error as a page: its status, and its message under a heading.
+    static func problem(_ error: ServerError) -> Response {
+        struct Problem {
+            var pageTitle: String
+            var query = ""
+            var hiddenFilters: [SearchPage.Pair] = []
+            var heading: String
+            var message: String
+        }
+        let heading = switch error.status.code {
+        case 404: "Not found"
+        case 503: "The index is unavailable"
+        case 400..<500: "This request cannot be answered"
+        default: "Something went wrong"
+        }
+        let html = PageTemplates.library.render(
+            Problem(pageTitle: heading, heading: heading, message: error.message), withTemplate: "problem") ?? ""
+        return SearchServer.response(error.status, type: contentType, html)
+    }
+}

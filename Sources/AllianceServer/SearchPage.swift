@@ -1,0 +1,155 @@
+import AllianceSearch
+import Foundation
+
+/// The search page (`GET /`): what Mustache's `search` template is given, built from the request and the results.
+///
+/// It asks the engine for the type, country and issue facets with the page of hits, and offers each value as a
+/// link that adds (or removes) that filter; paging and did-you-mean are links too, so the page needs no script.
+struct SearchPage {
+    static let pageSize = 10
+    static let facets: [(facet: Facet, parameter: String, heading: String)] = [
+        (.type, "type", "Type"), (.country, "country", "Country"), (.issues, "issue", "Issue"),
+    ]
+
+    struct Pair { var name: String; var value: String }
+    struct Chip { var label: String; var href: String }
+    struct Suggestion { var text: String; var href: String }
+    struct FacetValue { var value: String; var count: Int; var href: String; var active: Bool }
+    struct FacetGroup { var key: String; var heading: String; var values: [FacetValue] }
+    struct Hit {
+        var title: String
+        var href: String
+        var details: String
+        var lang: String?
+        var snippets: [String]
+    }
+
+    var pageTitle: String
+    var query: String
+    var hiddenFilters: [Pair]
+    var hasQuery: Bool
+    var heading = ""
+    var summary = ""
+    var notice: String?
+    var suggestion: Suggestion?
+    var warnings: [String] = []
+    var activeFilters: [Chip] = []
+    // Mustache reads stored properties only (through `Mirror`), so the flags the template tests are stored.
+    var hasActiveFilters = false
+    var facets: [FacetGroup] = []
+    var hasFacets = false
+    var hits: [Hit] = []
+    var firstRank = 1
+    var previous: String?
+    var next: String?
+    var pageLabel = ""
+    var hasPages = false
+
+    /// The link the page was reached by: its query, filters and offset.
+    static func link(from parameters: QueryString) -> PageLink {
+        let filters = PageLink.filterNames.flatMap { name in
+            parameters.values(name).filter { !$0.isEmpty }.map { (name: name, value: $0) }
+        }
+        let offset = Int(parameters.value("offset") ?? "").map { min(max($0, 0), SearchParameters.maximumOffset) } ?? 0
+        return PageLink(query: parameters.value("q") ?? "", filters: filters, offset: offset)
+    }
+
+    /// The request the page runs: the link's query and filters, a page of ten, with the facets.
+    static func request(for link: PageLink) throws -> SearchRequest {
+        var pairs = [(name: "q", value: link.query), (name: "offset", value: String(link.offset))]
+        pairs += link.filters
+        var parameters = try QueryString(nil)
+        parameters.pairs = pairs
+        var request = try SearchParameters.request(from: parameters, strict: false)
+        request.limit = pageSize
+        request.facets = facets.map(\.facet)
+        return request
+    }
+
+    /// The page before any search: the search box and how many documents there are.
+    static func empty(documents: Int?) -> SearchPage {
+        var page = SearchPage(pageTitle: "Search", query: "", hiddenFilters: [], hasQuery: false)
+        if let documents { page.summary = "\(documents) documents are indexed." }
+        return page
+    }
+
+    init(pageTitle: String, query: String, hiddenFilters: [Pair], hasQuery: Bool) {
+        self.pageTitle = pageTitle
+        self.query = query
+        self.hiddenFilters = hiddenFilters
+        self.hasQuery = hasQuery
+    }
+
+    init(results: SearchResults, link: PageLink) {
+        let query = link.query
+        self.init(
+            pageTitle: query.isEmpty ? "Browse" : query, query: query,
+            hiddenFilters: link.filters.map { Pair(name: $0.name, value: $0.value) }, hasQuery: true)
+        heading = query.isEmpty ? "Documents" : "Results for “\(query)”"
+        let total = results.total
+        if total == 0 {
+            summary = "No document matches."
+        } else if let first = results.hits.first, let last = results.hits.last, results.hits.count < total {
+            summary = "\(total) results; showing \(first.rank) to \(last.rank)."
+        } else {
+            summary = total == 1 ? "1 result." : "\(total) results."
+        }
+        if results.question {
+            notice = "Read as a question: documents with any of its content words, the best first."
+        } else if results.relaxed {
+            notice = "No document has all of the words; these have some of them, the most first."
+        }
+        if let corrected = results.suggestion {
+            var suggested = link
+            suggested.query = corrected
+            suggested.offset = 0
+            suggestion = Suggestion(text: corrected, href: suggested.href)
+        }
+        warnings = results.warnings.map(\.description)
+        activeFilters = link.filters.map { filter in
+            let label = (Self.facets.first { $0.parameter == filter.name }?.heading ?? filter.name) + ": " + filter.value
+            return Chip(label: label, href: link.toggling(filter.name, filter.value).href)
+        }
+        facets = Self.facets.compactMap { entry in
+            let counts = results.facets[entry.facet] ?? []
+            guard !counts.isEmpty else { return nil }
+            let values = counts.prefix(12).map { count in
+                FacetValue(
+                    value: count.value, count: count.count, href: link.toggling(entry.parameter, count.value).href,
+                    active: link.contains(entry.parameter, count.value))
+            }
+            return FacetGroup(key: entry.parameter, heading: entry.heading, values: Array(values))
+        }
+        hits = results.hits.map { hit in
+            var details = [hit.type]
+            if let country = hit.metadata["country"]?.textList, !country.isEmpty {
+                details.append(country.joined(separator: ", "))
+            }
+            if let year = hit.metadata["year"]?.text { details.append(year) }
+            if !hit.issues.isEmpty { details.append(hit.issues.joined(separator: ", ")) }
+            return Hit(
+                title: hit.title, href: PageLink.document(hit.id, query: query),
+                details: details.joined(separator: " · "), lang: hit.metadata["languages"]?.textList.first,
+                snippets: hit.snippets.map { snippet in
+                    let ends = snippet.text.last.map { ".!?।॥។".contains($0) } ?? true
+                    return (snippet.start > 0 ? "…" : "") + HTMLText.marked(snippet) + (ends ? "" : "…")
+                })
+        }
+        firstRank = link.offset + 1
+        if link.offset > 0 {
+            var previousLink = link
+            previousLink.offset = max(0, link.offset - Self.pageSize)
+            previous = previousLink.href
+        }
+        if link.offset + Self.pageSize < total, link.offset + Self.pageSize <= SearchParameters.maximumOffset {
+            var nextLink = link
+            nextLink.offset = link.offset + Self.pageSize
+            next = nextLink.href
+        }
+        hasActiveFilters = !activeFilters.isEmpty
+        hasFacets = !facets.isEmpty
+        hasPages = previous != nil || next != nil
+        let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
+        pageLabel = "Page \(link.offset / Self.pageSize + 1) of \(pages)"
+    }
+}

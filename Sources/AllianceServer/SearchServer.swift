@@ -1,0 +1,123 @@
+import AllianceSearch
+import Foundation
+import Hummingbird
+import Logging
+import NIOPosix
+
+/// `alliance-serve`: the search page and the JSON API over HTTP, on the same engine as `alliance-query`.
+///
+/// Routes (all `GET`):
+/// - `/` — the search page; `/documents/{id}` — one document, its text with the query's words marked;
+///   `/static/app.css`, `/static/app.js`.
+/// - `/api/search` — the CLI's JSON contract (`"schema": 1`) for `q` and the parameters of `SearchParameters`;
+///   `/api/documents/{id}` — one document as JSON; `/api/health` — whether the index can be searched.
+///
+/// Searches run on a thread pool of `threads` threads, each with its own read-only connection (`EnginePool`),
+/// never on the event loops. Every response carries a Content-Security-Policy and is not to be cached.
+public struct SearchServer: Sendable {
+    public struct Options: Sendable {
+        public var indexPath: String
+        public var host: String
+        /// 0 asks the system for a free port.
+        public var port: Int
+        /// Threads that run searches, each with its own connection.
+        public var threads: Int
+        /// Build or update the index before serving, as `alliance-query` does before searching.
+        public var refresh: Bool
+
+        public init(indexPath: String, host: String = "127.0.0.1", port: Int = 8420, threads: Int = 0, refresh: Bool = true) {
+            self.indexPath = indexPath
+            self.host = host
+            self.port = port
+            self.threads = threads > 0 ? threads : max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
+            self.refresh = refresh
+        }
+    }
+
+    public let options: Options
+    let engines: EnginePool
+    let threadPool: NIOThreadPool
+
+    public init(options: Options) {
+        self.options = options
+        engines = EnginePool(path: options.indexPath)
+        threadPool = NIOThreadPool(numberOfThreads: options.threads)
+    }
+
+    /// Prepares the index (building it from `corpus/` when it is missing, as a query would), then serves until the
+    /// process gets SIGINT or SIGTERM.
+    ///
+    /// An index that cannot be opened does not stop the server: it answers 503 until the index can be read (an
+    /// `alliance-ingest` run in the meantime is picked up by the next request).
+    ///
+    /// - Parameters:
+    ///   - notice: Lines for stderr: what was done to the index, and why it is unavailable.
+    ///   - ready: Called once with the address the server listens on (the port, when 0 was asked for).
+    public func run(notice: @escaping @Sendable (String) -> Void, ready: @escaping @Sendable (String, Int) -> Void) async throws {
+        do {
+            _ = try SearchIndex.openRefreshing(at: options.indexPath, refresh: options.refresh, notice: notice)
+        } catch {
+            notice("the index is unavailable until this is fixed (the API answers 503): \(error.localizedDescription)")
+        }
+        threadPool.start()
+        var logger = Logger(label: "alliance-serve")
+        logger.logLevel = .warning
+        let host = options.host
+        let app = Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(host, port: options.port), serverName: nil),
+            onServerRunning: { channel in ready(host, channel.localAddress?.port ?? 0) },
+            logger: logger)
+        do {
+            try await app.runService()
+        } catch {
+            try? await threadPool.shutdownGracefully()
+            throw error
+        }
+        try? await threadPool.shutdownGracefully()
+    }
+
+    /// The routes, behind the middleware that turns errors into responses and sets the security headers.
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: ResponsePolicy())
+        let api = SearchAPI(server: self)
+        router.get("/api/health") { _, _ in try await api.health() }
+        router.get("/api/search") { request, _ in try await api.search(request.uri.query) }
+        router.get("/api/documents/:id") { request, context in
+            try await api.document(try Self.decodedID(context.parameters.get("id")), query: request.uri.query)
+        }
+        let pages = PageRoutes(server: self)
+        router.get("/") { request, _ in try await pages.search(request.uri.query) }
+        router.get("/documents/:id") { request, context in
+            try await pages.document(try Self.decodedID(context.parameters.get("id")), query: request.uri.query)
+        }
+        router.get("/static/app.css") { _, _ in
+            Self.response(.ok, type: "text/css; charset=utf-8", PageTemplates.styleSheet, cache: true)
+        }
+        router.get("/static/app.js") { _, _ in
+            Self.response(.ok, type: "text/javascript; charset=utf-8", PageTemplates.script, cache: true)
+        }
+        return router
+    }
+
+    /// Runs `body` with a pooled engine on the search thread pool.
+    func withEngine<T: Sendable>(_ body: @escaping @Sendable (SearchEngine) throws -> T) async throws -> T {
+        try await threadPool.runIfActive { try engines.withEngine(body) }
+    }
+
+    /// A route's `{id}`, percent-decoded (the router leaves `%2F` as it came, so an id may hold a slash).
+    static func decodedID(_ raw: String?) throws -> String {
+        guard let raw, let id = raw.removingPercentEncoding, !id.isEmpty else {
+            throw ServerError.badParameter("id", "is not valid percent-encoded UTF-8")
+        }
+        return id
+    }
+
+    static func response(_ status: HTTPResponse.Status, type: String, _ body: String, cache: Bool = false) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        headers[.cacheControl] = cache ? "public, max-age=3600" : "no-store"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}

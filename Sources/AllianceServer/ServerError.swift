@@ -1,0 +1,61 @@
+import AllianceSearch
+import Foundation
+import HTTPTypes
+
+/// What went wrong with one HTTP request, as a status code and a message the user can act on.
+///
+/// The API answers it as JSON, `{"schema": 1, "error": {"status": 400, "message": "…"}}`, where `status` is the
+/// HTTP status; the page shows the message.
+public struct ServerError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var status: HTTPResponse.Status
+    public var message: String
+
+    public init(status: HTTPResponse.Status, message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// 400: a parameter that is malformed, out of range or unknown.
+    static func badParameter(_ name: String, _ problem: String) -> ServerError {
+        ServerError(status: .badRequest, message: "parameter '\(name)' \(problem)")
+    }
+
+    /// 404: no document has this id.
+    static func unknownDocument(_ id: String) -> ServerError {
+        ServerError(status: .notFound, message: "no document has the id '\(id)'")
+    }
+
+    /// 404: no such page or endpoint.
+    static func noRoute(_ path: String) -> ServerError {
+        ServerError(status: .notFound, message: "nothing is served at \(path); the API is /api/search, /api/documents/{id} and /api/health")
+    }
+
+    /// The status and message for any error a handler met: a query the engine refuses is the user's to fix (400),
+    /// an index that cannot be read is unavailable (503), anything else is the server's fault (500).
+    static func from(_ error: any Error) -> ServerError {
+        switch error {
+        case let error as ServerError: error
+        case let error as QueryError: ServerError(status: .badRequest, message: error.localizedDescription)
+        case let error as IndexError: ServerError(status: .serviceUnavailable, message: error.localizedDescription)
+        default: ServerError(status: .internalServerError, message: "internal error: \(error.localizedDescription)")
+        }
+    }
+
+    /// The JSON body for the API.
+    var json: String {
+        struct Body: Encodable {
+            var schema = JSONRenderer.schemaVersion
+            var error: Detail
+            struct Detail: Encodable {
+                var status: Int
+                var message: String
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(Body(error: .init(status: status.code, message: message)))) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+
+/// The search page's HTML: hostile text in documents and queries comes out escaped, and text in the network's
+/// scripts comes out as it went in.
+@Suite(.serialized)
+struct SearchPageTests {
+    static let hostileTitle = #"<script>alert('title')</script> "><img src=x onerror=alert(1)> Hostile police report"#
+
+    static let server: ServerProcess = try! ServerProcess(in: ServerProcess.folder(corpus: [
+        "hostile.md": """
+            ---
+            id: hostile
+            type: publication
+            title: '\(hostileTitle.replacingOccurrences(of: "'", with: "''"))'
+            aliases: ["' onmouseover='alert(2)", "{{alias}}"]
+            country: "<b>Narnia</b>"
+            issues: ["<svg onload=alert(3)>"]
+            languages: ['en" onfocus="alert(4)']
+            ---
+            Police brutality, reported with <script>alert("body")</script> and <iframe src=javascript:alert(5)></iframe> inside, and {{{mustache}}} too.
+            """,
+        "khmer.md": """
+            ---
+            id: khmer
+            type: organisation
+            title: សមាគមពលករស្ត្រី
+            languages: [km]
+            country: Cambodia
+            ---
+            សមាគមពលករចំណាកស្រុកការពារសិទ្ធិស្ត្រី។
+            """,
+        "nepali.md": """
+            ---
+            id: nepali
+            type: organisation
+            title: घरेलु कामदार संगठन
+            languages: [ne]
+            country: Nepal
+            ---
+            घरेलु कामदारहरूको अधिकारका लागि संगठित समूह।
+            """,
+        "bengali.md": """
+            ---
+            id: bengali
+            type: organisation
+            title: যৌনকর্মী সংগঠন
+            languages: [bn]
+            country: Bangladesh
+            ---
+            যৌনকর্মী নারীদের অধিকার ও পুলিশি নির্যাতনের বিরুদ্ধে সংগঠন।
+            """,
+    ]))
+
+    /// The elements and attributes the templates write. Any other one in a page's source came from a value.
+    static let allowedTags: Set<String> = [
+        "html", "head", "meta", "title", "link", "script", "body", "a", "header", "p", "form", "label", "div", "input",
+        "button", "main", "h1", "h2", "h3", "ul", "ol", "li", "nav", "section", "span", "mark", "footer", "article",
+        "dl", "dt", "dd",
+    ]
+    static let allowedAttributes: Set<String> = [
+        "lang", "charset", "name", "content", "rel", "href", "src", "defer", "class", "role", "action", "method", "for",
+        "id", "type", "value", "maxlength", "autocomplete", "spellcheck", "aria-describedby", "aria-label",
+        "aria-labelledby", "aria-current", "aria-hidden", "start", "tabindex",
+    ]
+
+    /// Reads every tag in `html` as a browser would start to, and checks its name and its attributes' names against
+    /// what the templates write: a value that broke out of its text or its quoted attribute would add a tag or an
+    /// attribute (`<img …>`, `onerror=`, `onfocus=`).
+    static func expectNoInjection(_ html: String, _ context: String) {
+        let tag = try! Regex(#"<([a-zA-Z][a-zA-Z0-9]*)((?:[^>"']|"[^"]*"|'[^']*')*)>"#)
+        let attribute = try! Regex(#"\s([^\s=/>"']+)(?:=(?:"[^"]*"|'[^']*'|[^\s>]+))?"#)
+        var scripts = 0
+        for match in html.matches(of: tag) {
+            let name = String(match.output[1].substring ?? "").lowercased()
+            #expect(allowedTags.contains(name), "\(context): a <\(name)> element")
+            if name == "script" { scripts += 1 }
+            let attributes = String(match.output[2].substring ?? "")
+            for found in attributes.matches(of: attribute) {
+                let attributeName = String(found.output[1].substring ?? "").lowercased()
+                #expect(allowedAttributes.contains(attributeName), "\(context): an attribute \(attributeName) in <\(name)>")
+            }
+            #expect(!attributes.lowercased().contains("javascript:"), "\(context): javascript: in <\(name)>")
+        }
+        #expect(scripts == 1, "\(context): \(scripts) <script> elements")
+        #expect(html.contains(#"<script src="/static/app.js" defer></script>"#), "\(context)")
+    }
+
+    @Test(arguments: [
+        "/?q=police",
+        "/?q=%3Cscript%3Ealert(6)%3C%2Fscript%3E+police",
+        "/?q=%22%3E%3Cimg+src%3Dx+onerror%3Dalert(7)%3E",
+        "/?q=police&type=%3Cscript%3Ealert(8)%3C%2Fscript%3E",
+        "/?q=police&country=%22+onfocus%3D%22alert(9)",
+        "/?q=' onmouseover='alert(10)",
+        "/?q=police&issue=%3Csvg+onload%3Dalert(3)%3E",
+        "/documents/hostile?q=police+%3Cscript%3E",
+        "/documents/%3Cscript%3Ealert(11)%3C%2Fscript%3E",
+    ])
+    func hostileTextIsEscaped(path: String) async throws {
+        let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(.init(charactersIn: "'"))) ?? path
+        let reply = try await Self.server.get(path.contains(" ") ? encoded : path)
+        #expect([200, 400, 404].contains(reply.status), "\(path): \(reply.status)")
+        #expect(reply.headers["content-type"] == "text/html; charset=utf-8")
+        #expect(reply.headers["content-security-policy"]?.contains("script-src 'self'") == true)
+        Self.expectNoInjection(reply.body, path)
+    }
+
+    @Test func theHostileDocumentIsFoundAndShownAsText() async throws {
+        let page = try await Self.server.get("/?q=police")
+        #expect(page.body.contains("&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(1)&gt; Hostile"))
+        let document = try await Self.server.get("/documents/hostile?q=police")
+        #expect(document.status == 200)
+        // The Markdown reader keeps no HTML tags of the body, only their text, which is escaped.
+        #expect(document.body.contains("reported with alert(&quot;body&quot;) and"))
+        #expect(document.body.contains("{{{mustache}}}"))
+        #expect(document.body.contains(#"<mark id="mark-1">Police</mark>"#))
+        #expect(document.body.contains(#"lang="en&quot; onfocus=&quot;alert(4)""#))
+    }
+
+    @Test(arguments: [
+        // Khmer is found inside a run of text with no spaces; the Nepali word by its stem, in another form.
+        ("ពលករ", "khmer", #"សមាគម<mark id="mark-1">ពលករ</mark>ចំណាកស្រុក"#, "km"),
+        ("कामदार", "nepali", #"घरेलु <mark id="mark-1">कामदारहरूको</mark> अधिकारका"#, "ne"),
+        ("যৌনকর্মী", "bengali", #"<mark id="mark-1">যৌনকর্মী</mark> নারীদের"#, "bn"),
+    ])
+    func textInTheNetworksScriptsIsShownAsItIs(query: String, id: String, marked: String, lang: String) async throws {
+        let path = "/?q=" + query.addingPercentEncoding(withAllowedCharacters: .alphanumerics.subtracting(.nonBaseCharacters))!
+        let page = try await Self.server.get(path)
+        #expect(page.status == 200)
+        #expect(page.body.contains(#"<meta charset="utf-8">"#))
+        #expect(page.body.contains(#"value="\#(query)""#), "the search box")
+        #expect(page.body.contains(#"href="/documents/\#(id)?q="#))
+        #expect(page.body.contains(#"<li class="hit" lang="\#(lang)">"#))
+        let document = try await Self.server.get("/documents/\(id)?q=" + path.dropFirst(4))
+        #expect(document.body.contains(marked), "\(document.body)")
+    }
+
+    @Test func facetsPagingAndDidYouMeanAreLinks() async throws {
+        let bundled = try ServerProcess(in: ServerProcess.folder())
+        let page = try await bundled.get("/?q=rights")
+        #expect(page.body.contains(#"<nav class="facets" aria-labelledby="refine">"#))
+        #expect(page.body.contains(#"<h3 id="facet-type">Type</h3>"#))
+        #expect(page.body.contains(#"<a href="/?q=rights&amp;type=organisation">organisation</a>"#))
+        #expect(page.body.contains(#"<a rel="next" href="/?q=rights&amp;offset=10">"#))
+        let second = try await bundled.get("/?q=rights&offset=10")
+        #expect(second.body.contains(#"<ol start="11">"#))
+        #expect(second.body.contains(#"<a rel="prev" href="/?q=rights">"#))
+        let filtered = try await bundled.get("/?q=rights&type=organisation")
+        #expect(filtered.body.contains(#"aria-label="Remove the filter Type: organisation""#))
+        #expect(filtered.body.contains(#"<input type="hidden" name="type" value="organisation">"#))
+        let typo = try await bundled.get("/?q=domestik+work")
+        #expect(typo.body.contains(#"Did you mean <a href="/?q=domestic%20work">domestic work</a>?"#), "\(typo.body)")
+        let empty = try await bundled.get("/")
+        #expect(empty.body.contains("20 documents are indexed."))
+        #expect(empty.body.contains(#"<label for="q">"#))
+    }
+}
