@@ -2,15 +2,21 @@ import AllianceSearch
 import Foundation
 
 /// A pool of search engines, each on its own read-only connection to the index, so that requests are answered
-/// side by side (SQLite serialises the users of one connection).
+/// side by side (SQLite serialises the users of one connection), and a watchdog that stops a search that runs too
+/// long.
 ///
 /// Each engine keeps its caches (`IndexCache`) between requests. An ingest that updates the index in place is
 /// seen by the next request, through SQLite's write-ahead log and `PRAGMA data_version`. A rebuild renames a new file
-/// into place: the pool notices that the path names another file (device and inode), and reopens.
+/// into place: the pool notices that the path names another file (device and inode), and reopens. The connections
+/// are those of `SearchIndex.openForReading`: read-only, except that a hot journal left by a killed ingest is rolled
+/// back read-write, and an index on read-only media is opened `immutable` (which then sees no later change, as
+/// nothing can change it there).
 ///
 /// `withEngine` blocks on SQLite; it is called from the server's thread pool, never from an event loop.
 public final class EnginePool: @unchecked Sendable {
     public let path: String
+    /// A search still running after this long is interrupted, and answered 503.
+    public let timeout: TimeInterval
     private let lock = NSLock()
     private var idle: [Slot] = []
 
@@ -32,25 +38,64 @@ public final class EnginePool: @unchecked Sendable {
         }
     }
 
-    public init(path: String) {
+    public init(path: String, timeout: TimeInterval = 10) {
         self.path = path
+        self.timeout = timeout
     }
 
     /// Runs `body` with an engine on the index as it is now, opening one when none is idle or the file was replaced.
     ///
     /// - Throws: `IndexError` when the index cannot be opened (missing, damaged, another version): the server
-    ///   answers 503 until it can; or what `body` throws.
+    ///   answers 503 until it can; `ServerError` (503) when `body` ran longer than `timeout` and was interrupted;
+    ///   or what `body` throws.
     public func withEngine<T>(_ body: (SearchEngine) throws -> T) throws -> T {
         guard let file = FileIdentity(path: path) else { throw IndexError.missing(path: path) }
-        var slot: Slot? = lock.withLock {
+        let reused: Slot? = lock.withLock {
             idle.removeAll { $0.file != file }
             return idle.popLast()
         }
-        if slot == nil {
-            slot = Slot(engine: SearchEngine(index: try SearchIndex.openForReading(at: path)), file: file)
-        }
-        guard let slot else { throw IndexError.missing(path: path) }
+        let slot = try reused ?? Slot(engine: SearchEngine(index: try SearchIndex.openForReading(at: path)), file: file)
         defer { lock.withLock { idle.append(slot) } }
-        return try body(slot.engine)
+        let watchdog = Watchdog(index: slot.engine.index)
+        let item = DispatchWorkItem { watchdog.interrupt() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: item)
+        defer {
+            watchdog.finish()
+            item.cancel()
+        }
+        do {
+            return try body(slot.engine)
+        } catch where watchdog.fired {
+            throw ServerError(
+                status: .serviceUnavailable,
+                message: "the search ran longer than \(Int(timeout.rounded())) s and was stopped; narrow the query or add filters")
+        }
+    }
+
+    /// Interrupts a search that is still running, never one that has finished: both happen under one lock, so an
+    /// interrupt cannot reach the next search on the same connection.
+    private final class Watchdog: @unchecked Sendable {
+        private let index: SearchIndex
+        private let lock = NSLock()
+        private var done = false
+        private var didFire = false
+
+        init(index: SearchIndex) {
+            self.index = index
+        }
+
+        var fired: Bool { lock.withLock { didFire } }
+
+        func interrupt() {
+            lock.withLock {
+                guard !done else { return }
+                didFire = true
+                index.interrupt()
+            }
+        }
+
+        func finish() {
+            lock.withLock { done = true }
+        }
     }
 }

@@ -15,7 +15,7 @@ public struct PageLink: Sendable, Equatable {
     }
 
     /// The page's filter parameters, in the order they are shown.
-    public static let filterNames = ["type", "country", "issue"]
+    public static let filterNames = SearchPage.facets.map(\.parameter)
 
     /// `/?q=…&type=…&offset=…`.
     public var href: String {

@@ -13,31 +13,33 @@ struct PageRoutes: Sendable {
         let parameters = try QueryString(query)
         let link = SearchPage.link(from: parameters)
         guard !link.query.allSatisfy(\.isWhitespace) || !link.filters.isEmpty else {
-            let count = try? await server.withEngine { engine in try engine.index.documentCount() }
-            return render(SearchPage.empty(documents: count), template: "search")
+            do {
+                let count = try await server.withEngine { engine in try engine.index.documentCount() }
+                return render(SearchPage.empty(documents: count), template: "search")
+            } catch {
+                // The search box stays usable; the page says why nothing can be found now.
+                let failure = ServerError.from(error)
+                var page = SearchPage.empty(documents: nil)
+                page.warnings = ["The index is unavailable: \(failure.message)"]
+                return render(page, template: "search", status: failure.status)
+            }
         }
-        let request = try SearchPage.request(for: link)
         do {
+            let request = try SearchPage.request(for: link)
             let results = try await server.withEngine { engine in try engine.search(request) }
             return render(SearchPage(results: results, link: link), template: "search")
         } catch let error as QueryError {
-            // A query the engine cannot run is shown with its reason, in the search box again, with status 400.
-            var page = SearchPage(pageTitle: link.query, query: link.query, hiddenFilters: [], hasQuery: true)
-            page.heading = "Results for “\(link.query)”"
-            page.summary = "This query cannot be run."
-            page.warnings = [error.localizedDescription]
-            return render(page, template: "search", status: .badRequest)
+            return render(SearchPage(refused: link, reason: error.localizedDescription), template: "search", status: .badRequest)
+        } catch let error as ServerError where error.status == .badRequest {
+            return render(SearchPage(refused: link, reason: error.message), template: "search", status: .badRequest)
         }
     }
 
     /// `GET /documents/{id}?q=…`.
     func document(_ id: String, query: String?) async throws -> Response {
-        let words = try QueryString(query).value("q") ?? ""
-        let marked = words.count <= SearchParameters.maximumQueryLength ? words : ""
-        guard let document = try await server.withEngine({ engine in try engine.document(id: id, highlighting: marked) }) else {
-            throw ServerError.unknownDocument(id)
-        }
-        return render(DocumentPage(document, query: marked), template: "document")
+        let words = try SearchParameters.checkedQuery(try QueryString(query).value("q") ?? "")
+        let document = try await server.document(id, marking: words)
+        return render(DocumentPage(document, query: words), template: "document")
     }
 
     func render(_ model: Any, template: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -3,15 +3,28 @@ import Mustache
 /// The page's Mustache templates, style sheet and script, compiled into the binary so that `alliance-serve` is one
 /// file to deploy.
 ///
-/// `{{value}}` is HTML-escaped by Mustache (`&`, `<`, `>`, `"`, `'`); the only unescaped insertions, `{{{…}}}`, are
-/// fragments built by `HTMLText`. The page works without the script: it only adds the `/` shortcut to the search
-/// box. The Content-Security-Policy allows this style sheet and this script, and nothing inline.
+/// Every `{{value}}` is escaped by `HTMLText.escape`, through the content type `SCALAR_HTML` that each template and
+/// partial declares first. Mustache's own HTML escaping is not used: it looks characters up as grapheme clusters,
+/// so a `<` or a `"` joined to a combining or prepended mark (`"\u{301}`, `\u{600}<`) would pass through it raw.
+/// The only unescaped insertions, `{{{…}}}`, are fragments built by `HTMLText`. The page works without the script:
+/// it only adds the `/` shortcut to the search box. The Content-Security-Policy allows this style sheet and this
+/// script, and nothing inline.
 enum PageTemplates {
+    /// Escapes Unicode scalar by scalar (`HTMLText.escape`).
+    struct ScalarHTML: MustacheContentType {
+        func escapeText(_ text: String) -> String { HTMLText.escape(text) }
+    }
+
+    /// Put before every template and partial: Mustache resets the content type to its own HTML one in each partial.
+    static let contentType = "{{% CONTENT_TYPE: SCALAR_HTML}}"
+
     static let library: MustacheLibrary = {
+        // Registered before any template is parsed: the pragma is resolved at parse time.
+        MustacheContentTypes.register(ScalarHTML(), named: "SCALAR_HTML")
         var library = MustacheLibrary()
         // The templates are constants of this file: a parse error is a bug that every page test would show.
         for (name, text) in [("head", head), ("searchForm", searchForm), ("foot", foot), ("search", search), ("document", document), ("problem", problem)] {
-            try! library.register(text, named: name)
+            try! library.register(contentType + text, named: name)
         }
         return library
     }()
@@ -79,7 +92,7 @@ enum PageTemplates {
         <section aria-labelledby="facet-{{key}}">
         <h3 id="facet-{{key}}">{{heading}}</h3>
         <ul>
-        {{#values}}<li><a href="{{href}}"{{#active}} aria-current="true"{{/active}}>{{value}}</a> <span class="count" aria-label="{{count}} results">{{count}}</span></li>
+        {{#values}}<li><a href="{{href}}"{{#active}} aria-current="true"{{/active}}>{{value}}</a> <span class="count">{{count}}<span class="visually-hidden"> {{countLabel}}</span></span></li>
         {{/values}}
         </ul>
         </section>
@@ -111,6 +124,7 @@ enum PageTemplates {
         <h1>Search the network's reports and groups</h1>
         <p>Profiles, reports and programme texts of the Global Alliance Against Traffic in Women and its self-organised member groups. Try <a href="/?q=domestic+work">domestic work</a>, <a href="/?q=police+brutality">police brutality</a> or <a href="/?q=trabajo+dom%C3%A9stico">trabajo doméstico</a>.</p>
         <p class="summary">{{summary}}</p>
+        {{#warnings}}<p class="warning" role="alert">{{.}}</p>{{/warnings}}
         {{/hasQuery}}
         {{> foot}}
         """

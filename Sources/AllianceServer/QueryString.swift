@@ -49,8 +49,9 @@ public struct QueryString: Sendable, Equatable {
     /// The names given, once each.
     public var names: Set<String> { Set(pairs.map(\.name)) }
 
-    private static func decode(_ text: Substring, name: String) throws -> String {
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
+    /// `text` percent-decoded; `+` is a space in a query string (HTML forms), not in a path.
+    static func decode(_ text: Substring, name: String, plusIsSpace: Bool = true) throws -> String {
+        let spaced = plusIsSpace ? text.replacingOccurrences(of: "+", with: " ") : String(text)
         guard let decoded = spaced.removingPercentEncoding else {
             throw ServerError.badParameter(name, "is not valid percent-encoded UTF-8")
         }

@@ -25,13 +25,8 @@ struct SearchAPI: Sendable {
         if let unknown = parameters.names.subtracting(["q"]).sorted().first {
             throw ServerError.badParameter(unknown, "is unknown; a document takes only q, the words to mark")
         }
-        let words = parameters.value("q") ?? ""
-        guard words.count <= SearchParameters.maximumQueryLength else {
-            throw ServerError.badParameter("q", "is longer than \(SearchParameters.maximumQueryLength) characters")
-        }
-        guard let document = try await server.withEngine({ engine in try engine.document(id: id, highlighting: words) }) else {
-            throw ServerError.unknownDocument(id)
-        }
+        let words = try SearchParameters.checkedQuery(parameters.value("q") ?? "")
+        let document = try await server.document(id, marking: words)
         return SearchServer.response(.ok, type: Self.contentType, try Self.encode(DocumentJSON(document)))
     }
 

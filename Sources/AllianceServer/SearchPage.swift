@@ -14,7 +14,7 @@ struct SearchPage {
     struct Pair { var name: String; var value: String }
     struct Chip { var label: String; var href: String }
     struct Suggestion { var text: String; var href: String }
-    struct FacetValue { var value: String; var count: Int; var href: String; var active: Bool }
+    struct FacetValue { var value: String; var count: Int; var countLabel: String; var href: String; var active: Bool }
     struct FacetGroup { var key: String; var heading: String; var values: [FacetValue] }
     struct Hit {
         var title: String
@@ -54,16 +54,14 @@ struct SearchPage {
         return PageLink(query: parameters.value("q") ?? "", filters: filters, offset: offset)
     }
 
-    /// The request the page runs: the link's query and filters, a page of ten, with the facets.
+    /// The request the page runs: the link's query and filters, a page of ten, with the facets. Filter values are
+    /// taken whole (a country may hold a comma).
     static func request(for link: PageLink) throws -> SearchRequest {
-        var pairs = [(name: "q", value: link.query), (name: "offset", value: String(link.offset))]
-        pairs += link.filters
-        var parameters = try QueryString(nil)
-        parameters.pairs = pairs
-        var request = try SearchParameters.request(from: parameters, strict: false)
-        request.limit = pageSize
-        request.facets = facets.map(\.facet)
-        return request
+        func values(_ name: String) -> [String] { link.filters.filter { $0.name == name }.map(\.value) }
+        return SearchRequest(
+            query: try SearchParameters.checkedQuery(link.query), limit: pageSize, offset: link.offset,
+            filters: QueryFilters(types: values("type"), countries: values("country"), issues: values("issue")),
+            facets: facets.map(\.facet))
     }
 
     /// The page before any search: the search box and how many documents there are.
@@ -80,6 +78,16 @@ struct SearchPage {
         self.hasQuery = hasQuery
     }
 
+    /// The page for a query the engine refuses: the query and filters kept in the form, and the reason.
+    init(refused link: PageLink, reason: String) {
+        self.init(
+            pageTitle: link.query, query: link.query,
+            hiddenFilters: link.filters.map { Pair(name: $0.name, value: $0.value) }, hasQuery: true)
+        heading = "Results for “\(link.query)”"
+        summary = "This query cannot be run."
+        warnings = [reason]
+    }
+
     init(results: SearchResults, link: PageLink) {
         let query = link.query
         self.init(
@@ -89,6 +97,8 @@ struct SearchPage {
         let total = results.total
         if total == 0 {
             summary = "No document matches."
+        } else if results.hits.isEmpty {
+            summary = "\(total) results; this page is past the last of them."
         } else if let first = results.hits.first, let last = results.hits.last, results.hits.count < total {
             summary = "\(total) results; showing \(first.rank) to \(last.rank)."
         } else {
@@ -115,7 +125,8 @@ struct SearchPage {
             guard !counts.isEmpty else { return nil }
             let values = counts.prefix(12).map { count in
                 FacetValue(
-                    value: count.value, count: count.count, href: link.toggling(entry.parameter, count.value).href,
+                    value: count.value, count: count.count, countLabel: count.count == 1 ? "result" : "results",
+                    href: link.toggling(entry.parameter, count.value).href,
                     active: link.contains(entry.parameter, count.value))
             }
             return FacetGroup(key: entry.parameter, heading: entry.heading, values: Array(values))
@@ -150,6 +161,12 @@ struct SearchPage {
         hasFacets = !facets.isEmpty
         hasPages = previous != nil || next != nil
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
-        pageLabel = "Page \(link.offset / Self.pageSize + 1) of \(pages)"
+        pageLabel = "Page \(min(link.offset / Self.pageSize + 1, pages)) of \(pages)"
+        if results.hits.isEmpty && link.offset > 0 {
+            var first = link
+            first.offset = 0
+            previous = first.href
+            hasPages = true
+        }
     }
 }

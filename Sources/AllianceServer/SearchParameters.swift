@@ -14,6 +14,17 @@ public enum SearchParameters {
     public static let maximumLimit = 100
     public static let maximumOffset = 10_000
 
+    /// `query`, when it is at most `maximumQueryLength` Unicode scalars long (the unit of offsets in results; a
+    /// count of characters would let one grapheme cluster of thousands of marks through).
+    ///
+    /// - Throws: `ServerError` (400) naming `q`.
+    public static func checkedQuery(_ query: String) throws -> String {
+        guard query.unicodeScalars.count <= maximumQueryLength else {
+            throw ServerError.badParameter("q", "is longer than \(maximumQueryLength) characters")
+        }
+        return query
+    }
+
     /// Every parameter name the API knows.
     public static let names: Set<String> = [
         "q", "type", "country", "lang", "issue", "year_from", "year_to", "limit", "offset", "match", "fragments",
@@ -29,10 +40,7 @@ public enum SearchParameters {
         if strict, let unknown = parameters.pairs.map(\.name).first(where: { !names.contains($0) }) {
             throw ServerError.badParameter(unknown, "is unknown; the parameters are \(names.sorted().joined(separator: ", "))")
         }
-        let query = parameters.value("q") ?? ""
-        guard query.count <= maximumQueryLength else {
-            throw ServerError.badParameter("q", "is longer than \(maximumQueryLength) characters")
-        }
+        let query = try checkedQuery(parameters.value("q") ?? "")
         func list(_ name: String, commas: Bool = true) -> [String] {
             parameters.values(name)
                 .flatMap { commas ? $0.split(separator: ",").map(String.init) : [$0] }

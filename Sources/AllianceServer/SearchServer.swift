@@ -13,7 +13,8 @@ import NIOPosix
 ///   `/api/documents/{id}` — one document as JSON; `/api/health` — whether the index can be searched.
 ///
 /// Searches run on a thread pool of `threads` threads, each with its own read-only connection (`EnginePool`),
-/// never on the event loops. Every response carries a Content-Security-Policy and is not to be cached.
+/// never on the event loops, stopped after `timeout`. Every response carries a Content-Security-Policy, and all but
+/// the static style sheet and script are `no-store`.
 public struct SearchServer: Sendable {
     public struct Options: Sendable {
         public var indexPath: String
@@ -24,24 +25,35 @@ public struct SearchServer: Sendable {
         public var threads: Int
         /// Build or update the index before serving, as `alliance-query` does before searching.
         public var refresh: Bool
+        /// A search running longer than this is stopped and answered 503.
+        public var timeout: TimeInterval
+        /// Searches allowed to wait for a thread; past that, requests are answered 503 at once.
+        public var backlog: Int
 
-        public init(indexPath: String, host: String = "127.0.0.1", port: Int = 8420, threads: Int = 0, refresh: Bool = true) {
+        public init(
+            indexPath: String, host: String = "127.0.0.1", port: Int = 8420, threads: Int = 0, refresh: Bool = true,
+            timeout: TimeInterval = 10, backlog: Int = 256
+        ) {
             self.indexPath = indexPath
             self.host = host
             self.port = port
             self.threads = threads > 0 ? threads : max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
             self.refresh = refresh
+            self.timeout = timeout
+            self.backlog = backlog
         }
     }
 
     public let options: Options
     let engines: EnginePool
     let threadPool: NIOThreadPool
+    private let queued: Backlog
 
     public init(options: Options) {
         self.options = options
-        engines = EnginePool(path: options.indexPath)
+        engines = EnginePool(path: options.indexPath, timeout: options.timeout)
         threadPool = NIOThreadPool(numberOfThreads: options.threads)
+        queued = Backlog(limit: options.threads + options.backlog)
     }
 
     /// Prepares the index (building it from `corpus/` when it is missing, as a query would), then serves until the
@@ -92,6 +104,7 @@ public struct SearchServer: Sendable {
         router.get("/documents/:id") { request, context in
             try await pages.document(try Self.decodedID(context.parameters.get("id")), query: request.uri.query)
         }
+        // Static assets may be cached for an hour; every other response is `no-store`.
         router.get("/static/app.css") { _, _ in
             Self.response(.ok, type: "text/css; charset=utf-8", PageTemplates.styleSheet, cache: true)
         }
@@ -101,17 +114,50 @@ public struct SearchServer: Sendable {
         return router
     }
 
-    /// Runs `body` with a pooled engine on the search thread pool.
+    /// Runs `body` with a pooled engine on the search thread pool; 503 at once when `backlog` searches already wait.
     func withEngine<T: Sendable>(_ body: @escaping @Sendable (SearchEngine) throws -> T) async throws -> T {
-        try await threadPool.runIfActive { try engines.withEngine(body) }
+        guard queued.enter() else {
+            throw ServerError(status: .serviceUnavailable, message: "the server is busy: too many searches are waiting; try again shortly")
+        }
+        defer { queued.leave() }
+        return try await threadPool.runIfActive { try engines.withEngine(body) }
+    }
+
+    /// The document `id` with the words of `query` marked, or a 404.
+    func document(_ id: String, marking query: String) async throws -> DocumentView {
+        guard let document = try await withEngine({ engine in try engine.document(id: id, highlighting: query) }) else {
+            throw ServerError.unknownDocument(id)
+        }
+        return document
     }
 
     /// A route's `{id}`, percent-decoded (the router leaves `%2F` as it came, so an id may hold a slash).
     static func decodedID(_ raw: String?) throws -> String {
-        guard let raw, let id = raw.removingPercentEncoding, !id.isEmpty else {
-            throw ServerError.badParameter("id", "is not valid percent-encoded UTF-8")
+        guard let raw, !raw.isEmpty else { throw ServerError.badParameter("id", "is empty") }
+        return try QueryString.decode(raw[...], name: "id", plusIsSpace: false)
+    }
+
+    /// Counts the searches that are running or waiting for a thread.
+    private final class Backlog: @unchecked Sendable {
+        private let limit: Int
+        private let lock = NSLock()
+        private var count = 0
+
+        init(limit: Int) {
+            self.limit = limit
         }
-        return id
+
+        func enter() -> Bool {
+            lock.withLock {
+                guard count < limit else { return false }
+                count += 1
+                return true
+            }
+        }
+
+        func leave() {
+            lock.withLock { count -= 1 }
+        }
     }
 
     static func response(_ status: HTTPResponse.Status, type: String, _ body: String, cache: Bool = false) -> Response {

@@ -53,9 +53,6 @@ public struct ServerError: Error, Sendable, Equatable, CustomStringConvertible {
                 var message: String
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(Body(error: .init(status: status.code, message: message)))) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return (try? SearchAPI.encode(Body(error: .init(status: status.code, message: message)))) ?? "{}\n"
     }
 }

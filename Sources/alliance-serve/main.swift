@@ -28,6 +28,9 @@ struct AllianceServe: AsyncParsableCommand {
     @Option(help: "Searches run side by side, each on its own read-only connection. Default: twice the cores, at least 2.")
     var threads = 0
 
+    @Option(help: "Stop a search that runs longer than this many seconds, and answer 503.")
+    var timeout = 10.0
+
     @Option(help: "The index file. Default: $ALLIANCE_INDEX, else index/alliance.sqlite.")
     var index: String?
 
@@ -37,11 +40,12 @@ struct AllianceServe: AsyncParsableCommand {
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard (0...256).contains(threads) else { throw ValidationError("--threads must be between 0 and 256") }
+        guard timeout > 0, timeout <= 3_600 else { throw ValidationError("--timeout must be more than 0 and at most 3600 seconds") }
     }
 
     func run() async throws {
         let path = SearchIndex.resolvePath(option: index)
-        let server = SearchServer(options: .init(indexPath: path, host: host, port: port, threads: threads, refresh: !noRefresh))
+        let server = SearchServer(options: .init(indexPath: path, host: host, port: port, threads: threads, refresh: !noRefresh, timeout: timeout))
         do {
             try await server.run(
                 notice: { standardError("alliance-serve: \($0)\n") },
@@ -53,6 +57,24 @@ struct AllianceServe: AsyncParsableCommand {
         } catch {
             standardError("alliance-serve: cannot serve on \(host):\(port): \(error)\n")
             throw ExitCode(ExitStatus.index.rawValue)
+        }
+    }
+
+    /// Usage errors exit 2, as for the other two tools, rather than ArgumentParser's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                standardError(fullMessage(for: error) + "\n")
+                Foundation.exit(ExitStatus.usage.rawValue)
+            }
+            exit(withError: error)
         }
     }
 }

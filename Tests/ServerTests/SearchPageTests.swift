@@ -5,7 +5,7 @@ import Testing
 /// scripts comes out as it went in.
 @Suite(.serialized)
 struct SearchPageTests {
-    static let hostileTitle = #"<script>alert('title')</script> "><img src=x onerror=alert(1)> Hostile police report"#
+    static let hostileTitle = #"<script>alert('title')</script> "><img src=x onerror=alert(1)> \#u{600}<img src=y onerror=alert(14) \#u{600}> Hostile police report"#
 
     static let server: ServerProcess = try! ServerProcess(in: ServerProcess.folder(corpus: [
         "hostile.md": """
@@ -26,7 +26,7 @@ struct SearchPageTests {
             type: organisation
             title: សមាគមពលករស្ត្រី
             languages: [km]
-            country: Cambodia
+            country: Cambodia, Kingdom of
             ---
             សមាគមពលករចំណាកស្រុកការពារសិទ្ធិស្ត្រី។
             """,
@@ -96,6 +96,11 @@ struct SearchPageTests {
         "/?q=police&issue=%3Csvg+onload%3Dalert(3)%3E",
         "/documents/hostile?q=police+%3Cscript%3E",
         "/documents/%3Cscript%3Ealert(11)%3C%2Fscript%3E",
+        // A `<` or `"` joined into one grapheme cluster with a prepended or combining mark.
+        "/?q=%D8%80%3Cimg+src%3Dx+onerror%3Dalert(12)+%D8%80%3E",
+        "/?q=police%22%CC%81+onfocus%3D%22alert(13)",
+        "/?q=police&type=%22%CC%81%3E%3Cmeta+http-equiv%3Drefresh+content%3D0%3Burl%3Dhttps%3A%2F%2Fevil.example%3E",
+        "/documents/hostile?q=%D8%80%3C%2Ftitle%D8%80%3E%3Cscript%3E",
     ])
     func hostileTextIsEscaped(path: String) async throws {
         let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(.init(charactersIn: "'"))) ?? path
@@ -108,7 +113,7 @@ struct SearchPageTests {
 
     @Test func theHostileDocumentIsFoundAndShownAsText() async throws {
         let page = try await Self.server.get("/?q=police")
-        #expect(page.body.contains("&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(1)&gt; Hostile"))
+        #expect(page.body.contains("&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(1)&gt; \u{600}&lt;img src=y onerror=alert(14) \u{600}&gt; Hostile"))
         let document = try await Self.server.get("/documents/hostile?q=police")
         #expect(document.status == 200)
         // The Markdown reader keeps no HTML tags of the body, only their text, which is escaped.
@@ -136,8 +141,18 @@ struct SearchPageTests {
         #expect(document.body.contains(marked), "\(document.body)")
     }
 
+    /// A filter value is taken whole, commas and all, and its facet link, chip and count agree.
+    @Test func aFilterValueWithACommaIsOneFilter() async throws {
+        let page = try await Self.server.get("/?q=%E1%9E%96%E1%9E%9B%E1%9E%80%E1%9E%9A&country=Cambodia%2C%20Kingdom%20of")
+        #expect(page.status == 200)
+        #expect(page.body.contains("1 result."), "\(page.body)")
+        #expect(page.body.contains(#"aria-label="Remove the filter Country: Cambodia, Kingdom of""#))
+        #expect(page.body.contains(#"aria-current="true">Cambodia, Kingdom of</a>"#))
+    }
+
     @Test func facetsPagingAndDidYouMeanAreLinks() async throws {
         let bundled = try ServerProcess(in: ServerProcess.folder())
+        defer { bundled.stop() }
         let page = try await bundled.get("/?q=rights")
         #expect(page.body.contains(#"<nav class="facets" aria-labelledby="refine">"#))
         #expect(page.body.contains(#"<h3 id="facet-type">Type</h3>"#))
@@ -154,5 +169,7 @@ struct SearchPageTests {
         let empty = try await bundled.get("/")
         #expect(empty.body.contains("20 documents are indexed."))
         #expect(empty.body.contains(#"<label for="q">"#))
+        let past = try await bundled.get("/?q=rights&offset=9990")
+        #expect(past.body.contains("this page is past the last of them") && past.body.contains(#"<a rel="prev" href="/?q=rights">"#))
     }
 }

@@ -185,6 +185,12 @@ public final class SearchIndex: Sendable {
         }
     }
 
+    /// Stops the statement running on this index's connection, from any thread (`sqlite3_interrupt`): it fails
+    /// with `SQLITE_INTERRUPT`. A no-op when none runs.
+    public func interrupt() {
+        queue.interrupt()
+    }
+
     /// How many documents the index holds, in constant time (FTS5's own count).
     public func documentCount() throws -> Int {
         try read { db in try IndexSchema.documentCount(db) }

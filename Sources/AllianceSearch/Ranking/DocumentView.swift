@@ -34,7 +34,6 @@ extension SearchEngine {
     ///
     /// - Throws: `IndexError` when the index cannot be read.
     public func document(id: String, highlighting query: String = "") throws -> DocumentView? {
-        let paths = IndexPaths(indexPath: index.path)
         return try index.read { db in
             try cache.check(db)
             guard let row = try Row.fetchOne(
@@ -49,7 +48,7 @@ extension SearchEngine {
                 let expression = reading.expression
             {
                 let scope = MatchScope(expression: expression, filters: QueryFilters(), plan: reading.plan, issueExpressions: [:])
-                if let marked = try scope.markedBodies(db, docids: [docid])[docid] { body = marked }
+                if let marked = (try? scope.markedBodies(db, docids: [docid]))?[docid] { body = marked }
                 body = body.marking(reading.leaves.compactMap { leaf -> String? in
                     switch leaf {
                     case .term(let text, _), .phrase(let text, _): KhmerGrams.containsKhmer(text) ? text : nil
@@ -59,7 +58,8 @@ extension SearchEngine {
             }
             return DocumentView(
                 id: row["id"], type: row["type"], title: row["title"], aliases: Self.lines(row["aliases"]),
-                issues: Self.lines(row["issues"]), path: DisplayPath.relative(paths.absolute(row["path"])),
+                issues: Self.lines(row["issues"]),
+                path: DisplayPath.relative(IndexPaths(indexPath: index.path).absolute(row["path"])),
                 line: row["line"],
                 metadata: (try? JSONDecoder().decode([String: JSONValue].self, from: Data(metadataJSON.utf8))) ?? [:],
                 body: body)
@@ -69,8 +69,7 @@ extension SearchEngine {
     /// The loosest reading of `query`: the one that marks the most of its words.
     private func highlightReading(_ query: String, db: Database) throws -> Plan.Reading? {
         let tokenizer = try TokenizerSettings.makeTokenizer(db)
-        let paths = IndexPaths(indexPath: index.path)
-        let concepts = (try? conceptMap(db, paths: paths)) ?? ConceptMap(concepts: [])
+        let concepts = (try? conceptMap(db, paths: IndexPaths(indexPath: index.path))) ?? ConceptMap(concepts: [])
         let plan = try Self.plan(
             SearchRequest(query: query, match: .any), db: db, tokenizer: tokenizer, concepts: concepts,
             languages: try cache.languages { try Self.stemmedLanguages(db) })

@@ -258,17 +258,17 @@ public struct SearchEngine: Sendable {
         }
     }
 
+    /// The issue concepts of the index's corpus folders (`concepts.yaml`), cached per engine.
+    func conceptMap(_ db: Database, paths: IndexPaths) throws -> ConceptMap {
+        try concepts.map(for: (try IndexSettings.fetch(db)?.roots ?? []).map(paths.absolute))
+    }
+
     /// The languages the index holds stems of: those with at least one stem token in the vocabulary, each found
     /// by one seek in the `fts5vocab` table:
     ///
     /// ```sql
     /// SELECT 1 FROM "documents_vocab" WHERE "term" >= ? AND "term" < ? LIMIT 1   -- U+E001 "es" … U+E001 "et"
     /// ```
-    /// The issue concepts of the index's corpus folders (`concepts.yaml`), cached per engine.
-    func conceptMap(_ db: Database, paths: IndexPaths) throws -> ConceptMap {
-        try concepts.map(for: (try IndexSettings.fetch(db)?.roots ?? []).map(paths.absolute))
-    }
-
     static func stemmedLanguages(_ db: Database) throws -> [StemmingLanguage] {
         let statement = try db.cachedStatement(
             sql: #"SELECT 1 FROM "documents_vocab" WHERE "term" >= ? AND "term" < ? LIMIT 1"#)

@@ -40,6 +40,38 @@ final class ServerProcess: @unchecked Sendable {
         return folder
     }
 
+    /// The servers still running, stopped when the test process exits: a suite's shared server is never deinited.
+    private static let running = Running()
+
+    private final class Running: @unchecked Sendable {
+        private let lock = NSLock()
+        private var processes: [ObjectIdentifier: (Process, URL)] = [:]
+
+        init() {
+            atexit {
+                ServerProcess.running.stopAll()
+            }
+        }
+
+        func add(_ server: ServerProcess) {
+            lock.withLock { processes[ObjectIdentifier(server)] = (server.process, server.folder) }
+        }
+
+        func remove(_ server: ServerProcess) {
+            _ = lock.withLock { processes.removeValue(forKey: ObjectIdentifier(server)) }
+        }
+
+        func stopAll() {
+            for (process, folder) in lock.withLock({ Array(processes.values) }) {
+                if process.isRunning {
+                    process.terminate()
+                    process.waitUntilExit()
+                }
+                try? FileManager.default.removeItem(at: folder)
+            }
+        }
+    }
+
     /// Starts the server in `folder` and waits (up to 60 s) for the line that says where it listens.
     init(in folder: URL, arguments: [String] = []) throws {
         self.folder = folder
@@ -70,6 +102,7 @@ final class ServerProcess: @unchecked Sendable {
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "alliance-serve did not start: \(text)"])
         }
         base = url
+        Self.running.add(self)
     }
 
     /// Stops the server (SIGTERM) and returns its exit status and what it wrote on stderr.
@@ -82,6 +115,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     deinit {
+        Self.running.remove(self)
         if process.isRunning { process.terminate() }
         try? FileManager.default.removeItem(at: folder)
     }

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+/// `alliance-serve`'s own exit statuses: 2 for a usage error, as the other tools, and 3 when it cannot listen.
+struct ServeCommandTests {
+    private func run(_ arguments: [String], in folder: URL) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = ServerProcess.productsFolder.appendingPathComponent("alliance-serve")
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    @Test(arguments: [
+        (["--port", "70000"], "--port must be between 0 and 65535"),
+        (["--threads", "300"], "--threads must be between 0 and 256"),
+        (["--timeout", "0"], "--timeout must be more than 0"),
+        (["--no-such-option"], "Unknown option '--no-such-option'"),
+    ])
+    func usageErrorsExitTwo(arguments: [String], message: String) throws {
+        let folder = try ServerProcess.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try run(arguments, in: folder)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test func aPortInUseExitsThree() throws {
+        let server = try ServerProcess(in: ServerProcess.folder())
+        defer { server.stop() }
+        let result = try run(["--port", String(server.base.port!)], in: server.folder)
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("alliance-serve: cannot serve on 127.0.0.1:\(server.base.port!)"), "\(result.stderr)")
+    }
+}
