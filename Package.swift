@@ -38,11 +38,18 @@ let package = Package(
             name: "CStemmer",
             providers: [.apt(["libstemmer-dev"])]
         ),
+        // libxml2's HTML parser, from Debian's libxml2-dev, for saved web pages.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         // The search engine library.
         .target(
             name: "AllianceSearch",
             dependencies: [
                 "CStemmer",
+                "CLibXML2",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the FTS5 tokenizer and ranking function written in Swift.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -26,7 +26,7 @@ struct DocumentPage {
         var fields = [Field(label: "Type", value: document.type), Field(label: "Id", value: document.id)]
         if !document.aliases.isEmpty { fields.append(Field(label: "Also known as", value: document.aliases.joined(separator: "; "))) }
         if !document.issues.isEmpty { fields.append(Field(label: "Issues", value: document.issues.joined(separator: "; "))) }
-        for key in ["country", "languages", "year", "author", "date", "source"] {
+        for key in ["country", "languages", "year", "author", "date", "pages", "source"] {
             guard let value = document.metadata[key] else { continue }
             let text = value.textList.isEmpty ? (value.text ?? "") : value.textList.joined(separator: ", ")
             if !text.isEmpty { fields.append(Field(label: key.prefix(1).uppercased() + key.dropFirst(), value: text)) }

@@ -64,10 +64,18 @@ struct SearchAPI: Sendable {
         var metadata: [String: JSONValue]
         var body: String
         var highlights: [Highlight]
+        /// For a PDF: where each page starts in `body` (scalars), and the page of each highlight.
+        var pageStarts: [Int]?
 
         struct Highlight: Encodable {
             var start: Int
             var end: Int
+            var page: Int?
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case schema, id, type, title, aliases, issues, path, line, metadata, body, highlights
+            case pageStarts = "page_starts"
         }
 
         init(_ document: DocumentView) {
@@ -80,7 +88,10 @@ struct SearchAPI: Sendable {
             line = document.line
             metadata = document.metadata
             body = document.body.text
-            highlights = document.body.ranges.map { Highlight(start: $0.lowerBound, end: $0.upperBound) }
+            highlights = document.body.ranges.map {
+                Highlight(start: $0.lowerBound, end: $0.upperBound, page: Document.page(at: $0.lowerBound, pageStarts: document.pageStarts))
+            }
+            pageStarts = document.pageStarts.isEmpty ? nil : document.pageStarts
         }
     }
 

@@ -138,6 +138,7 @@ struct SearchPage {
             }
             if let year = hit.metadata["year"]?.text { details.append(year) }
             if !hit.issues.isEmpty { details.append(hit.issues.joined(separator: ", ")) }
+            if let page = hit.page { details.append(hit.pages.count > 1 ? "p. \(page) (\(hit.pages.count) pages match)" : "p. \(page)") }
             return Hit(
                 title: hit.title, href: PageLink.document(hit.id, query: query),
                 details: details.joined(separator: " · "), lang: hit.metadata["languages"]?.textList.first,

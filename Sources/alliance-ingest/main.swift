@@ -72,6 +72,7 @@ struct AllianceIngest: ParsableCommand {
         }
         if shown { standardError(ProgressLine.clear) }
         for error in report.errors { standardError("\(error)\n") }
+        for warning in report.warnings { standardError("\(warning.prefixed("warning"))\n") }
         if !quiet {
             if let reason = report.rebuildReason { print("built \(indexPath) (\(reason))") }
             print(report.summary)

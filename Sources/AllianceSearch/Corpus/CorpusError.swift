@@ -23,4 +23,10 @@ public struct CorpusError: Error, Sendable, Hashable, CustomStringConvertible, L
     }
 
     public var errorDescription: String? { description }
+
+    /// `path:line: label: message`, for a warning.
+    public func prefixed(_ label: String) -> String {
+        let place = line.map { "\(path):\($0)" } ?? path
+        return "\(place): \(label): \(message)"
+    }
 }

@@ -8,6 +8,9 @@ public struct SourceFile: Sendable, Hashable {
     public var size: Int64
     /// Seconds since 1970 of the last modification.
     public var modifiedAt: Double
+    /// The YAML sidecar of a PDF or HTML page (`report.pdf` + `report.yaml`), whose size and date are added in
+    /// `size` and `modifiedAt`, so that a change to it alone is seen.
+    public var sidecar: String?
 }
 
 /// Finds the document files under the folders and files a user names.
@@ -127,8 +130,13 @@ public enum CorpusScanner {
             errors.append(CorpusError(path: DisplayPath.relative(path), message: "cannot read the file's size and date"))
             return nil
         }
-        let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        return SourceFile(path: path, format: format, size: size, modifiedAt: modified)
+        var size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+        var modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        let sidecar = format.takesSidecar ? Sidecar.path(for: path) : nil
+        if let sidecar, let extra = try? FileManager.default.attributesOfItem(atPath: sidecar) {
+            size += (extra[.size] as? NSNumber)?.int64Value ?? 0
+            modified = max(modified, (extra[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
+        }
+        return SourceFile(path: path, format: format, size: size, modifiedAt: modified, sidecar: sidecar)
     }
 }

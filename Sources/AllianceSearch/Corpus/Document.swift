@@ -23,10 +23,13 @@ public struct Document: Sendable, Hashable {
     public var line: Int
     /// Every other field: `country`, `languages`, `year`, `source`, and anything a researcher adds.
     public var metadata: [String: JSONValue]
+    /// Where each page starts in `body`, in Unicode scalars (page 1 at 0), for a document read from a PDF; empty
+    /// for a document without pages.
+    public var pageStarts: [Int]
 
     public init(
         id: String, type: String, title: String, aliases: [String] = [], issues: [String] = [], body: String,
-        path: String, line: Int = 1, metadata: [String: JSONValue] = [:]
+        path: String, line: Int = 1, metadata: [String: JSONValue] = [:], pageStarts: [Int] = []
     ) {
         self.id = id
         self.type = type
@@ -37,6 +40,7 @@ public struct Document: Sendable, Hashable {
         self.path = path
         self.line = line
         self.metadata = metadata
+        self.pageStarts = pageStarts
     }
 
     /// The document with its text in Unicode NFC, as it is indexed: `é` typed as `e` + U+0301 and `é` typed as
@@ -61,11 +65,27 @@ public struct Document: Sendable, Hashable {
     /// `contentHash`, given the `metadataJSON` already made.
     func contentHash(metadataJSON: String) -> String {
         var hasher = ContentHasher()
-        for part in [id, type, title, aliases.joined(separator: "\u{1F}"), issues.joined(separator: "\u{1F}"), body, metadataJSON] {
+        for part in [id, type, title, aliases.joined(separator: "\u{1F}"), issues.joined(separator: "\u{1F}"), body, metadataJSON, pagesJSON] {
             hasher.combine(part)
             hasher.combine("\u{1E}")
         }
         return hasher.hexDigest
+    }
+
+    /// `pageStarts` as it is stored in the index: a JSON array, or the empty string for a document without pages.
+    public var pagesJSON: String {
+        pageStarts.isEmpty ? "" : "[" + pageStarts.map(String.init).joined(separator: ",") + "]"
+    }
+
+    /// The page (1-based) that the scalar offset `offset` of `body` lies on, or `nil` for a document without pages.
+    public static func page(at offset: Int, pageStarts: [Int]) -> Int? {
+        guard !pageStarts.isEmpty else { return nil }
+        var low = 0, high = pageStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if pageStarts[middle] <= offset { low = middle } else { high = middle - 1 }
+        }
+        return low + 1
     }
 
     /// The metadata as canonical JSON (sorted keys), as it is stored in the index.

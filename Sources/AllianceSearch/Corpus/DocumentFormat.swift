@@ -6,6 +6,13 @@ public enum DocumentFormat: String, Sendable, CaseIterable {
     case plainText
     /// One JSON object per line, `{"id", "title", "body", …}` (`.jsonl`, `.ndjson`).
     case jsonLines
+    /// A PDF file, read page by page by poppler's `pdftotext` (`.pdf`).
+    case pdf
+    /// A saved web page, read by libxml2's HTML parser (`.html`, `.htm`).
+    case html
+
+    /// Whether a YAML file with the same stem (`report.pdf` + `report.yaml`) adds to the file's own metadata.
+    public var takesSidecar: Bool { self == .pdf || self == .html }
 
     /// The format for a file name, or `nil` for files that are not documents (images, `issues.yaml`, …).
     public init?(fileName: String) {
@@ -14,6 +21,8 @@ public enum DocumentFormat: String, Sendable, CaseIterable {
         case "md", "markdown": self = .markdown
         case "txt", "text": self = .plainText
         case "jsonl", "ndjson": self = .jsonLines
+        case "pdf": self = .pdf
+        case "html", "htm": self = .html
         default: return nil
         }
     }

@@ -20,6 +20,8 @@ public enum DocumentReader {
     public struct Reading: Sendable {
         public var documents: [Document] = []
         public var errors: [CorpusError] = []
+        /// What the user should know but that cost no document: a PDF without a text layer.
+        public var warnings: [CorpusError] = []
     }
 
     /// Reads a file already loaded into memory.
@@ -32,6 +34,11 @@ public enum DocumentReader {
     public static func read(_ data: Data, path: String, format: DocumentFormat, defaultID: String) -> Reading {
         // JSONL is read line by line, each line checked on its own, as ingest streams it.
         if format == .jsonLines { return DocumentStream.read(data, path: path) }
+        // HTML declares its own character set, which libxml2 honours; a PDF is read from its file.
+        if format == .html { return HTMLReader.read(data, path: path, defaultID: defaultID) }
+        if format == .pdf {
+            return Reading(errors: [CorpusError(path: path, message: "a PDF is read from its file, by `PDFReader`")])
+        }
         var reading = Reading()
         do {
             let text = try SourceText.decode(data, path: path)
@@ -40,8 +47,8 @@ public enum DocumentReader {
                 reading.documents = [try markdownDocument(text, path: path, defaultID: defaultID)]
             case .plainText:
                 reading.documents = [try plainTextDocument(text, path: path, defaultID: defaultID)]
-            case .jsonLines:
-                break  // read above, line by line
+            case .jsonLines, .pdf, .html:
+                break  // read above
             }
         } catch let error as CorpusError {
             reading.errors.append(error)
@@ -134,7 +141,7 @@ public enum DocumentReader {
     // MARK: Fields
 
     /// Builds a document from its fields, taking out the ones with a column of their own; the rest is metadata.
-    private static func document(
+    static func document(
         from fields: inout [String: JSONValue], body: String, path: String, line: Int, defaultID: String,
         lineOfField: (String) -> Int
     ) throws -> Document {

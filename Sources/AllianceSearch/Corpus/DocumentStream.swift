@@ -50,6 +50,12 @@ public enum DocumentStream {
         path: String, display: String, format: DocumentFormat, defaultID: String, batchBytes: Int = 1 << 22,
         _ body: (Batch) throws -> Void
     ) throws -> String {
+        if format == .pdf {
+            // Read by poppler from the file; hashed here, with the sidecar, as the scanner sized it.
+            let hash = try hash(path: path, sidecar: Sidecar.path(for: path))
+            try body(PDFReader.read(path: path, display: display, defaultID: defaultID))
+            return hash
+        }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw ReadFailure(code: errno) }
         defer { close(descriptor) }
@@ -62,6 +68,12 @@ public enum DocumentStream {
             let data = try readAll(descriptor)
             var hasher = ContentHasher()
             data.withUnsafeBytes { hasher.combine(bytes: $0) }
+            if format.takesSidecar {
+                let sidecar = Sidecar.path(for: path)
+                if let sidecar { try combine(sidecar, into: &hasher) }
+                try body(HTMLReader.read(data, path: display, defaultID: defaultID, sidecarPath: sidecar))
+                return hasher.hexDigest
+            }
             try body(DocumentReader.read(data, path: display, format: format, defaultID: defaultID))
             return hasher.hexDigest
         }
@@ -89,18 +101,25 @@ public enum DocumentStream {
         return reading
     }
 
-    /// The hash of the file's bytes (`ContentHasher`), read a megabyte at a time.
+    /// The hash of the file's bytes (`ContentHasher`), read a megabyte at a time, then of its sidecar's, if any.
     ///
     /// - Throws: `ReadFailure`.
-    public static func hash(path: String) throws -> String {
+    public static func hash(path: String, sidecar: String? = nil) throws -> String {
+        var hasher = ContentHasher()
+        try combine(path, into: &hasher)
+        if let sidecar { try combine(sidecar, into: &hasher) }
+        return hasher.hexDigest
+    }
+
+    /// Adds the bytes of the file at `path` to `hasher`, a megabyte at a time.
+    private static func combine(_ path: String, into hasher: inout ContentHasher) throws {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw ReadFailure(code: errno) }
         defer { close(descriptor) }
-        var hasher = ContentHasher()
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let count = try chunk.withUnsafeMutableBytes { try readSome(descriptor, into: $0) }
-            if count == 0 { return hasher.hexDigest }
+            if count == 0 { return }
             hasher.combine(bytes: chunk[..<count])
         }
     }

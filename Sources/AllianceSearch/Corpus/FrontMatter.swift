@@ -38,21 +38,41 @@ struct FrontMatter {
         let yamlLines = Array(fileLines[1..<close])
         let bodyStart = fileLines[..<(close + 1)].reduce(0) { $0 + $1.utf8.count + 1 }
         body = text.utf8.count > bodyStart ? text[text.utf8.index(text.startIndex, offsetBy: bodyStart)...] : ""
+        (fields, lines) = try Self.parse(yamlLines, path: path, firstLine: 2)
+    }
 
+    /// Parses a whole YAML file of fields: the sidecar of a PDF or HTML page (`report.pdf` + `report.yaml`), with
+    /// the same rules and limits as front matter.
+    init(yaml text: String, path: String) throws {
+        body = ""
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.first == "---" { lines[0] = "" }
+        if let last = lines.lastIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }), lines[last] == "..." || lines[last] == "---" {
+            lines[last] = ""
+        }
+        (fields, self.lines) = try Self.parse(lines, path: path, firstLine: 1)
+    }
+
+    /// The fields of `yamlLines`, whose first line is line `firstLine` of the file, and the line each is set on.
+    private static func parse(
+        _ yamlLines: [Substring], path: String, firstLine: Int
+    ) throws -> (fields: [String: JSONValue], lines: [String: Int]) {
+        var fields: [String: JSONValue] = [:]
+        var lines: [String: Int] = [:]
         let root: Node?
         do {
             root = try Yams.compose(yaml: yamlLines.joined(separator: "\n"))
         } catch let error as YamlError {
-            throw Self.corpusError(error, path: path, yamlLines: yamlLines)
+            throw Self.corpusError(error, path: path, yamlLines: yamlLines, firstLine: firstLine)
         }
-        guard let root else { return }
+        guard let root else { return (fields, lines) }
         guard let mapping = root.mapping else {
-            throw CorpusError(path: path, line: 2, message: "front matter must be a mapping of fields such as 'title: …'")
+            throw CorpusError(path: path, line: firstLine, message: "the YAML must be a mapping of fields such as 'title: …'")
         }
         var budget = Self.maximumValues
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.scalar?.string else { continue }
-            let line = (keyNode.mark?.line ?? 1) + 1
+            let line = (keyNode.mark?.line ?? 1) + firstLine - 1
             if let first = lines[key] {
                 throw CorpusError(path: path, line: line, message: "the field '\(key)' is set twice (first on line \(first))")
             }
@@ -64,6 +84,7 @@ struct FrontMatter {
             }
             fields[key] = value
         }
+        return (fields, lines)
     }
 
     /// The file line on which `key` is set, for error messages; the opening delimiter's line when it is not set.
@@ -139,18 +160,18 @@ struct FrontMatter {
         }
     }
 
-    private static func corpusError(_ error: YamlError, path: String, yamlLines: [Substring]) -> CorpusError {
+    private static func corpusError(_ error: YamlError, path: String, yamlLines: [Substring], firstLine: Int) -> CorpusError {
         switch error {
         case .scanner, .parser, .composer:
             let (line, detail) = describe(error)
-            return CorpusError(path: path, line: (line ?? 0) + 1, message: "invalid YAML front matter: \(detail)")
+            return CorpusError(path: path, line: (line ?? 0) + firstLine - 1, message: "invalid YAML front matter: \(detail)")
         case let .duplicatedKeysInMapping(duplicates, context):
             // Name the line that sets the field again, not the start of the mapping.
             let repeated = duplicates.first.flatMap { key in
                 yamlLines.indices.filter { yamlLines[$0].hasPrefix("\(key):") }.dropFirst().first
             }
             return CorpusError(
-                path: path, line: repeated.map { $0 + 2 } ?? context.mark.line + 1,
+                path: path, line: repeated.map { $0 + firstLine } ?? context.mark.line + firstLine - 1,
                 message: "invalid YAML front matter: the field \(duplicates.joined(separator: ", ")) is set twice")
         default:
             return CorpusError(path: path, line: 1, message: "invalid YAML front matter: \(error)")

@@ -103,6 +103,11 @@ public enum IndexSchema {
             try db.execute(sql: #"CREATE VIRTUAL TABLE "documents_vocab" USING fts5vocab("documents_fts", row)"#)
             try db.execute(sql: #"INSERT INTO "documents_fts"("documents_fts") VALUES ('rebuild')"#)
         }
+        migrator.registerMigration("v5: pages") { db in
+            // Where each page of a PDF starts in `body` (`Document.pagesJSON`); '' for documents without pages.
+            // Not indexed by FTS5: no trigger or FTS table changes.
+            try db.alter(table: "documents") { t in t.add(column: "pages", .text).notNull().defaults(to: "") }
+        }
         return migrator
     }
 

@@ -8,6 +8,8 @@ public struct IngestReport: Sendable, Equatable {
     public var failed: Int { errors.count }
     /// Every problem met, in file order.
     public var errors: [CorpusError] = []
+    /// What the user should know but that cost no document (a PDF without text, indexed by its metadata).
+    public var warnings: [CorpusError] = []
     /// Documents in the index after the ingest.
     public var documentCount = 0
     public var seconds = 0.0

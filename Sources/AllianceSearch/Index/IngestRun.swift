@@ -43,7 +43,7 @@ extension Ingester {
         /// What the reading thread hands to the writing one.
         private enum Item: Sendable {
             /// Documents of the `file`-th file to read, with the errors met reading them.
-            case documents(file: Int, [PreparedDocument], errors: [CorpusError])
+            case documents(file: Int, [PreparedDocument], errors: [CorpusError], warnings: [CorpusError])
             /// The file was read to its end (`hash`), or could not be (`failure`).
             case end(file: Int, hash: String?, failure: String?)
         }
@@ -110,8 +110,9 @@ extension Ingester {
             var written: [(storedPath: String, hasErrors: Bool)] = []
             while let item = queue.receive() {
                 switch item {
-                case .documents(let index, let documents, let batchErrors):
+                case .documents(let index, let documents, let batchErrors, let batchWarnings):
                     errors[index] += batchErrors
+                    report.warnings += batchWarnings
                     let storedPath = paths.stored(changed[index].path)
                     for document in documents {
                         if let duplicate = try write(
@@ -166,7 +167,7 @@ extension Ingester {
             if known.modifiedAt != file.modifiedAt {
                 // Same size, new date: the bytes may not have changed. A file that cannot be hashed is read, and
                 // its error reported then.
-                guard let hash = try? DocumentStream.hash(path: file.path), hash == known.contentHash else { return true }
+                guard let hash = try? DocumentStream.hash(path: file.path, sidecar: file.sidecar), hash == known.contentHash else { return true }
                 try Manifest.save(db, storedPath: storedPath, file: file, contentHash: hash, hasErrors: false)
             }
             report.unchanged += try DocumentStore.count(db, storedPath: storedPath)
@@ -183,7 +184,7 @@ extension Ingester {
                         path: job.path, display: job.display, format: job.format, defaultID: job.defaultID
                     ) { batch in
                         let prepared = batch.documents.map(PreparedDocument.init)
-                        guard queue.send(.documents(file: index, prepared, errors: batch.errors)) else { throw Cancelled() }
+                        guard queue.send(.documents(file: index, prepared, errors: batch.errors, warnings: batch.warnings)) else { throw Cancelled() }
                     }
                     guard queue.send(.end(file: index, hash: hash, failure: nil)) else { return }
                 } catch let failure as DocumentStream.ReadFailure {

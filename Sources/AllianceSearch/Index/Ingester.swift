@@ -187,7 +187,11 @@ public enum Ingester {
     private static func copyDocuments(
         from previous: SearchIndex, into db: Database, paths: IndexPaths, files: [String], folders: [String]
     ) throws -> Int {
-        let columns = ["id", "type", "title", "aliases", "issues", "body", "khmer", "path", "line", "metadata", "content_hash", "indexed_at"]
+        var columns = ["id", "type", "title", "aliases", "issues", "body", "khmer", "path", "line", "metadata", "content_hash", "indexed_at"]
+        // An index made before pages were kept has no `pages` column: its documents have none.
+        if (try? previous.read { old in try old.columns(in: "documents").contains { $0.name == "pages" } }) == true {
+            columns.append("pages")
+        }
         let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
         let oldPaths = IndexPaths(indexPath: previous.path)
         let rows: [Row] = (try? previous.read { old in

@@ -40,6 +40,7 @@ extension SearchIndex {
     private static func ingest(into path: String, roots: [String], notice: (String) -> Void) throws {
         let report = try Ingester.run(.init(roots: roots, indexPath: path))
         for error in report.errors { notice(error.description) }
+        for warning in report.warnings { notice(warning.prefixed("warning")) }
         notice(report.summary)
     }
 }

@@ -19,8 +19,8 @@ struct StagedWrites {
     private(set) var count = 0
 
     static let columns = [
-        "type", "title", "aliases", "issues", "body", "khmer", "stemming", "path", "line", "metadata", "content_hash",
-        "indexed_at", "id",
+        "type", "title", "aliases", "issues", "body", "khmer", "stemming", "path", "line", "metadata", "pages",
+        "content_hash", "indexed_at", "id",
     ]
 
     /// The column list, quoted, as every statement here names it.
@@ -51,7 +51,7 @@ struct StagedWrites {
         try db.cachedStatement(sql: Self.stageSQL).execute(arguments: [
             document.type, document.title, document.aliases.joined(separator: "\n"),
             document.issues.joined(separator: "\n"), document.body, prepared.khmer, prepared.stemming, storedPath,
-            document.line, prepared.metadataJSON, prepared.contentHash, timestamp, document.id, replaces,
+            document.line, prepared.metadataJSON, document.pagesJSON, prepared.contentHash, timestamp, document.id, replaces,
         ])
         count += 1
     }

@@ -47,6 +47,10 @@ struct ResultDocument: Encodable {
         var snippet: SnippetJSON
         var snippets: [SnippetJSON]
         var explain: Explanation?
+        /// For a document with pages (a PDF): the page of the first fragment, and every page with a matched word
+        /// (added in schema 1; absent for other documents).
+        var page: Int?
+        var pages: [Int]?
     }
 
     struct ExpansionJSON: Encodable {
@@ -60,6 +64,8 @@ struct ResultDocument: Encodable {
         var start: Int
         var end: Int
         var highlights: [Snippet.Highlight]
+        /// The page the fragment is on, for a document with pages (added in schema 1).
+        var page: Int?
     }
 
     struct Explanation: Encodable {
@@ -93,7 +99,9 @@ struct ResultDocument: Encodable {
         feedback = results.feedback.map { FeedbackJSON(word: $0.word, weight: Self.rounded($0.weight)) }
         facets = Dictionary(uniqueKeysWithValues: results.facets.map { ($0.key.rawValue, $0.value) })
         hits = results.hits.map { hit in
-            let snippets = hit.snippets.map { SnippetJSON(text: $0.text, start: $0.start, end: $0.end, highlights: $0.highlights) }
+            let snippets = hit.snippets.map {
+                SnippetJSON(text: $0.text, start: $0.start, end: $0.end, highlights: $0.highlights, page: $0.page)
+            }
             return Hit(
                 rank: hit.rank, id: hit.id, type: hit.type, title: hit.title, aliases: hit.aliases, issues: hit.issues,
                 path: hit.path, line: hit.line, score: Self.rounded(hit.score), metadata: hit.metadata,
@@ -102,7 +110,8 @@ struct ResultDocument: Encodable {
                     Explanation(
                         score: Self.rounded(explanation.score), mode: explanation.mode,
                         columns: explanation.columns.map { Explanation.Column(column: $0.name, weight: $0.weight, bm25: Self.rounded($0.bm25)) })
-                })
+                },
+                page: hit.page, pages: hit.pages.isEmpty ? nil : hit.pages)
         }
     }
 

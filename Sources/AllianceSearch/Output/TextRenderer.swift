@@ -17,6 +17,12 @@ public struct TextRenderer: Sendable {
         self.style = style
     }
 
+    /// `3, 7, 12` or, past eight pages, the first eight and how many more.
+    static func pageList(_ pages: [Int]) -> String {
+        let shown = pages.prefix(8).map { "p. \($0)" }.joined(separator: ", ")
+        return pages.count > 8 ? shown + " and \(pages.count - 8) more" : shown
+    }
+
     public func render(_ results: SearchResults) -> String {
         let query = results.request.query
         var out = ""
@@ -51,7 +57,11 @@ public struct TextRenderer: Sendable {
         }
         for hit in results.hits {
             out += "\n\(hit.rank). \(style.open)\(hit.title)\(style.close)\n"
-            let location = hit.line > 1 ? "\(hit.path):\(hit.line)" : hit.path
+            var location = hit.line > 1 ? "\(hit.path):\(hit.line)" : hit.path
+            if let page = hit.page {
+                let others = hit.pages.filter { $0 != page }
+                location += " p. \(page)" + (others.isEmpty ? "" : " (also \(Self.pageList(others)))")
+            }
             out += "   \(hit.type) · \(hit.id) · \(location) · score \(Self.format(hit.score))\n"
             let fragments = hit.snippets.map { snippet in
                 let text = snippet.marked(open: style.open, close: style.close)

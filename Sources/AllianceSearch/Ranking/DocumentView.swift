@@ -16,6 +16,8 @@ public struct DocumentView: Sendable, Hashable {
     public var metadata: [String: JSONValue]
     /// The indexed text, with the words of the query marked (no marks without a query, or when it does not match).
     public var body: MarkedText
+    /// Where each page starts in `body`, in Unicode scalars, for a PDF; empty otherwise.
+    public var pageStarts: [Int] = []
 }
 
 extension SearchEngine {
@@ -38,7 +40,7 @@ extension SearchEngine {
             try cache.check(db)
             guard let row = try Row.fetchOne(
                 db,
-                sql: #"SELECT "docid", "id", "type", "title", "aliases", "issues", "path", "line", "metadata", "body" FROM "documents" WHERE "id" = ?"#,
+                sql: #"SELECT "docid", "id", "type", "title", "aliases", "issues", "path", "line", "metadata", "body", "pages" FROM "documents" WHERE "id" = ?"#,
                 arguments: [id])
             else { return nil }
             let docid: Int64 = row["docid"]
@@ -62,7 +64,7 @@ extension SearchEngine {
                 path: DisplayPath.relative(IndexPaths(indexPath: index.path).absolute(row["path"])),
                 line: row["line"],
                 metadata: (try? JSONDecoder().decode([String: JSONValue].self, from: Data(metadataJSON.utf8))) ?? [:],
-                body: body)
+                body: body, pageStarts: Self.pageStarts(row["pages"]))
         }
     }
 

@@ -189,7 +189,7 @@ struct MatchScope {
     /// SELECT d."docid", d."id", … FROM "documents" AS d WHERE d."docid" IN (…)
     /// ```
     func page(_ db: Database, request: SearchRequest) throws -> [Row] {
-        let columns = #"d."docid", d."id", d."type", d."title", d."aliases", d."issues", d."path", d."line", d."metadata""#
+        let columns = #"d."docid", d."id", d."type", d."title", d."aliases", d."issues", d."path", d."line", d."metadata", d."pages""#
         guard expression != nil else {
             let (sql, arguments) = source
             let paging: StatementArguments = [max(0, request.limit), max(0, request.offset)]

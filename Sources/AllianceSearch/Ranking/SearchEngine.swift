@@ -249,12 +249,19 @@ public struct SearchEngine: Sendable {
                     },
                     score: score, mode: modeNote)
             }
+            // A PDF's pages: which hold a matched word, and which each fragment is on.
+            let pageStarts = Self.pageStarts(row["pages"])
+            var snippets = builder.fragments(of: body.text, matches: body.ranges)
+            var pages: [Int] = []
+            if !pageStarts.isEmpty {
+                for index in snippets.indices { snippets[index].page = Document.page(at: snippets[index].start, pageStarts: pageStarts) }
+                pages = Array(Set(body.ranges.compactMap { Document.page(at: $0.lowerBound, pageStarts: pageStarts) })).sorted()
+            }
             return SearchHit(
                 rank: request.offset + position + 1, id: row["id"], type: row["type"], title: row["title"],
                 aliases: lines(row["aliases"]), issues: lines(row["issues"]),
                 path: DisplayPath.relative(paths.absolute(row["path"])), line: row["line"], score: score,
-                metadata: metadata, snippets: builder.fragments(of: body.text, matches: body.ranges),
-                explanation: explanation)
+                metadata: metadata, snippets: snippets, explanation: explanation, pages: pages)
         }
     }
 
@@ -312,6 +319,12 @@ public struct SearchEngine: Sendable {
             }
         }
         return String(result)
+    }
+
+    /// The stored `pages` column (`Document.pagesJSON`) as offsets; empty for a document without pages.
+    static func pageStarts(_ text: String?) -> [Int] {
+        guard let text, text.count > 2 else { return [] }
+        return text.dropFirst().dropLast().split(separator: ",").compactMap { Int($0) }
     }
 
     static func lines(_ text: String) -> [String] {

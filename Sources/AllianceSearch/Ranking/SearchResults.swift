@@ -18,6 +18,10 @@ public struct SearchHit: Sendable, Hashable {
     public var snippets: [Snippet]
     /// How the score was built, with `--explain`.
     public var explanation: ScoreExplanation?
+    /// For a document with pages (a PDF): the pages that hold a matched word, in order; empty otherwise.
+    public var pages: [Int] = []
+    /// The page the first fragment comes from; `nil` for a document without pages.
+    public var page: Int? { snippets.first?.page ?? pages.first }
 }
 
 /// One value of a facet and how many matching documents have it.

@@ -34,6 +34,8 @@ public struct Snippet: Sendable, Hashable {
     public var end: Int
     /// The matched words, in order.
     public var highlights: [Highlight]
+    /// The page of the document the fragment is on (1-based), for a document with pages.
+    public var page: Int?
 
     public init(text: String, start: Int, end: Int, highlights: [Highlight]) {
         self.text = text

@@ -1,0 +1,239 @@
+import Foundation
+
+/// Reads a PDF into one document whose text keeps its pages: poppler's `pdfinfo` gives the metadata (title,
+/// author, creation date, page count, encryption) and `pdftotext` the text, streamed page by page through a pipe
+/// (pages end with a form feed), so that only the text indexing needs is held, never the PDF's own structures.
+///
+/// Both run as child processes, not as a linked library: a damaged or hostile PDF that crashes or hangs poppler
+/// costs that file, which is reported, and not the ingest. Each run is killed after `timeout`.
+///
+/// The body is the pages' text, NFC, separated by blank lines; `Document.pageStarts` says where each page starts,
+/// so that a hit can say which pages matched. A sidecar (`Sidecar`) overrides the PDF's own title and adds fields.
+enum PDFReader {
+    /// A PDF that takes longer than this to read is given up.
+    static let timeout: TimeInterval = 120
+
+    /// What `pdfinfo` says of a file.
+    struct Info: Equatable {
+        var title: String?
+        var author: String?
+        /// `YYYY-MM-DDThh:mm:ss…` (`pdfinfo -isodates`).
+        var created: String?
+        var pages = 0
+    }
+
+    /// The tool `name` on `PATH`, or `nil`.
+    static func tool(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Reads the PDF at `path`: one document, or one error; a PDF without text gets a warning and is indexed by its
+    /// metadata alone.
+    static func read(path: String, display: String, defaultID: String) -> DocumentReader.Reading {
+        var reading = DocumentReader.Reading()
+        do {
+            let sidecarPath = Sidecar.path(for: path)
+            let sidecarDisplay = sidecarPath.map { sibling in
+                ((display as NSString).deletingLastPathComponent as NSString).appendingPathComponent((sibling as NSString).lastPathComponent)
+            }
+            let sidecar = try sidecarPath.map { try Sidecar.fields(at: $0, display: sidecarDisplay!) }
+            let info = try self.info(path: path, display: display)
+            var pages = try text(path: path, display: display)
+            if pages.count < info.pages { pages += Array(repeating: "", count: info.pages - pages.count) }
+
+            var body = ""
+            var starts: [Int] = []
+            var offset = 0
+            for page in pages {
+                if !starts.isEmpty {
+                    body += "\n\n"
+                    offset += 2
+                }
+                starts.append(offset)
+                body += page
+                offset += page.unicodeScalars.count
+            }
+            let hasText = pages.contains { !$0.allSatisfy(\.isWhitespace) }
+            if !hasText {
+                body = ""
+                starts = []
+                reading.warnings.append(CorpusError(
+                    path: display,
+                    message: "no text layer on any of its \(pages.count) pages (a scanned PDF?): indexed by its title and metadata alone; run OCR on it (for example `ocrmypdf`) to search its text"))
+            }
+
+            var fields: [String: JSONValue] = [:]
+            let fileTitle = ((display as NSString).lastPathComponent as NSString).deletingPathExtension
+            fields["title"] = .string(info.title ?? fileTitle)
+            fields["type"] = .string("publication")
+            if let author = info.author { fields["author"] = .string(author) }
+            if let created = info.created {
+                fields["date"] = .string(String(created.prefix(10)))
+                if let year = Int(created.prefix(4)) { fields["year"] = .int(year) }
+            }
+            fields["pages"] = .int(info.pages)
+            for (key, value) in sidecar?.fields ?? [:] { fields[key] = value }
+            do {
+                var document = try DocumentReader.document(
+                    from: &fields, body: body, path: display, line: 1, defaultID: defaultID,
+                    lineOfField: { sidecar?.lines[$0] ?? 1 })
+                document.pageStarts = starts
+                reading.documents = [document.normalized]
+            } catch let error as CorpusError {
+                throw CorpusError(path: sidecarDisplay ?? display, line: sidecarDisplay == nil ? nil : error.line, message: error.message)
+            }
+        } catch let error as CorpusError {
+            reading.errors.append(error)
+        } catch {
+            reading.errors.append(CorpusError(path: display, message: "\(error)"))
+        }
+        return reading
+    }
+
+    /// `pdfinfo -isodates`'s fields.
+    ///
+    /// - Throws: `CorpusError` for an encrypted PDF, a damaged one or a file that is not a PDF, with what to do.
+    static func info(path: String, display: String) throws -> Info {
+        let run = try Self.run("pdfinfo", ["-enc", "UTF-8", "-isodates", path], display: display)
+        guard run.status == 0 else { throw failure(run.stderr, display: display) }
+        var info = Info()
+        for line in String(decoding: run.stdout, as: UTF8.self).split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[..<colon]
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            switch key {
+            case "Title": info.title = value.isEmpty ? nil : value
+            case "Author": info.author = value.isEmpty ? nil : value
+            case "CreationDate": info.created = value.isEmpty ? nil : value
+            case "Pages": info.pages = Int(value) ?? 0
+            default: break
+            }
+        }
+        return info
+    }
+
+    /// Each page's text, NFC, trimmed of trailing white space, in order.
+    ///
+    /// - Throws: `CorpusError` when `pdftotext` fails, runs past `timeout`, or gives more text than a document may
+    ///   hold.
+    static func text(path: String, display: String) throws -> [String] {
+        var pages: [String] = []
+        var pending = Data()
+        var total = 0
+        var overflow = false
+        let run = try Self.run("pdftotext", ["-enc", "UTF-8", "-eol", "unix", path, "-"], display: display) { chunk in
+            total += chunk.count
+            if total > DocumentStream.maximumDocumentBytes {
+                overflow = true
+                return false
+            }
+            pending.append(chunk)
+            while let feed = pending.firstIndex(of: 0x0C) {
+                pages.append(Self.clean(pending[pending.startIndex..<feed]))
+                pending.removeSubrange(pending.startIndex...feed)
+            }
+            return true
+        }
+        if overflow { throw DocumentStream.tooLarge(total, path: display) }
+        guard run.status == 0 else { throw failure(run.stderr, display: display) }
+        if !pending.allSatisfy({ $0 == 0x0A || $0 == 0x20 }) { pages.append(Self.clean(pending[...])) }
+        return pages
+    }
+
+    /// A page's bytes as text: UTF-8 (an invalid sequence becomes U+FFFD: poppler's output, not the user's file),
+    /// NFC, without trailing white space on its lines or at its end.
+    static func clean(_ bytes: Data.SubSequence) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
+            .joined(separator: "\n")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+            .nfc
+    }
+
+    /// What poppler's message means for the user.
+    static func failure(_ stderr: String, display: String) -> CorpusError {
+        let first = stderr.split(separator: "\n").first.map(String.init) ?? "it exited with an error"
+        if stderr.contains("Incorrect password") || stderr.contains("encrypted") {
+            return CorpusError(path: display, message: "encrypted: it needs a password to be read; decrypt a copy (for example `qpdf --decrypt --password=… in.pdf out.pdf`) and ingest that")
+        }
+        if stderr.contains("Copying of text from this document is not allowed") {
+            return CorpusError(path: display, message: "its permissions forbid copying its text; ingest a copy without that restriction")
+        }
+        return CorpusError(path: display, message: "damaged, or not a PDF (poppler: \(first)); replace it with a complete copy")
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout = Data()
+        var stderr = ""
+    }
+
+    /// Runs a poppler tool with its output streamed to `chunk` (or collected, without one), killing it after
+    /// `timeout` or when `chunk` returns `false`.
+    static func run(
+        _ name: String, _ arguments: [String], display: String, chunk: ((Data) -> Bool)? = nil
+    ) throws -> Run {
+        guard let executable = tool(name) else {
+            throw CorpusError(path: display, message: "cannot read PDF files: poppler's `\(name)` is not installed (apt-get install poppler-utils)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let timedOut = Flag()
+        let timer = DispatchWorkItem { [process] in
+            if process.isRunning {
+                timedOut.set()
+                process.terminate()
+            }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
+        defer { timer.cancel() }
+        // stderr is drained on its own thread, so that a chatty tool cannot fill its pipe and stall.
+        let collected = Collected()
+        let drained = DispatchSemaphore(value: 0)
+        Thread {
+            collected.data = errors.fileHandleForReading.readDataToEndOfFile()
+            drained.signal()
+        }.start()
+        var result = Run(status: 0)
+        let reader = output.fileHandleForReading
+        while true {
+            let data = reader.availableData
+            if data.isEmpty { break }
+            if let chunk {
+                if !chunk(data) {
+                    process.terminate()
+                    break
+                }
+            } else if result.stdout.count < 1 << 20 {
+                result.stdout.append(data)
+            }
+        }
+        process.waitUntilExit()
+        drained.wait()
+        result.status = process.terminationStatus
+        result.stderr = String(decoding: collected.data, as: UTF8.self)
+        if timedOut.value {
+            throw CorpusError(path: display, message: "`\(name)` took longer than \(Int(timeout)) s and was stopped; the PDF may be damaged")
+        }
+        return result
+    }
+
+    private final class Collected: @unchecked Sendable {
+        var data = Data()
+    }
+
+    private final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var isSet = false
+        var value: Bool { lock.withLock { isSet } }
+        func set() { lock.withLock { isSet = true } }
+    }
+}

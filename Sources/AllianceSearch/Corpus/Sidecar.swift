@@ -1,0 +1,37 @@
+import Foundation
+
+/// The YAML file beside a PDF or a saved web page, with the same stem (`report.pdf` + `report.yaml`): fields that
+/// override what the file says of itself (a PDF's title) and add what it cannot say (`type`, `issues`, `country`,
+/// `languages`, an `id`).
+///
+/// The scanner folds the sidecar's size and date into its file's (`SourceFile`), and the manifest's hash covers
+/// both, so that editing only the sidecar re-reads the file.
+enum Sidecar {
+    /// The most bytes a sidecar may hold: it is metadata.
+    static let maximumBytes = 1 << 20
+
+    /// The sidecar of the file at `path`: `stem.yaml`, else `stem.yml`, when it is a regular file.
+    static func path(for path: String) -> String? {
+        let stem = (path as NSString).deletingPathExtension
+        for candidate in [stem + ".yaml", stem + ".yml"] {
+            var status = stat()
+            if stat(candidate, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG { return candidate }
+        }
+        return nil
+    }
+
+    /// The fields of the sidecar at `path` (shown as `display` in errors), with the line each is set on.
+    ///
+    /// - Throws: `CorpusError` naming the sidecar: unreadable, too large, not UTF-8, or invalid YAML.
+    static func fields(at path: String, display: String) throws -> FrontMatter {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CorpusError(path: display, message: "cannot read this sidecar: \(String(cString: strerror(errno)))")
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: maximumBytes + 1)) ?? Data()
+        guard data.count <= maximumBytes else {
+            throw CorpusError(path: display, message: "too large for a sidecar (over 1 MB); it holds metadata only")
+        }
+        return try FrontMatter(yaml: try SourceText.decode(data, path: display), path: display)
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// A hit in a PDF says its page: `p. 2` in the text output, `page` and `pages` in the JSON; and `alliance-ingest`
+/// prints a scanned PDF's warning without failing.
+@Suite(.enabled(if: ["/usr/bin/groff", "/usr/bin/pdftotext", "/usr/bin/ps2pdf"].allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }, "needs groff, ghostscript and poppler-utils"))
+struct PagesCLITests {
+    private func shell(_ command: String, in folder: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.currentDirectoryURL = folder
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(command)")
+    }
+
+    @Test func hitsSayTheirPage() throws {
+        let folder = try CLIRunner.cloneLikeFolder(withCorpus: false)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("corpus"), withIntermediateDirectories: true)
+        try Data(".PP\nFirst page.\n.bp\n.PP\nPolice brutality, zqxpagetwo.\n.bp\n.PP\nAgain zqxpagetwo on page three.\n".utf8)
+            .write(to: folder.appendingPathComponent("report.ms"))
+        try shell("groff -ms -Tpdf report.ms > corpus/report.pdf && printf '%%!PS\\n0 0 moveto 9 9 lineto stroke showpage\\n' > scan.ps && ps2pdf scan.ps corpus/scan.pdf", in: folder)
+
+        let ingest = try CLIRunner.run("alliance-ingest", [], in: folder)
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        #expect(ingest.stderr.contains("corpus/scan.pdf: warning: no text layer on any of its 1 pages"), "\(ingest.stderr)")
+
+        let text = try CLIRunner.run("alliance-query", ["police brutality"], in: folder)
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("corpus/report.pdf p. 2 ·"), "\(text.stdout)")
+        let both = try CLIRunner.run("alliance-query", ["zqxpagetwo"], in: folder)
+        #expect(both.stdout.contains("corpus/report.pdf p. 2 (also p. 3) ·"), "\(both.stdout)")
+
+        let json = try CLIRunner.run("alliance-query", ["--format", "json", "zqxpagetwo"], in: folder)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let hit = try #require((object["hits"] as? [[String: Any]])?.first)
+        #expect(hit["page"] as? Int == 2)
+        #expect(hit["pages"] as? [Int] == [2, 3])
+        #expect((hit["snippet"] as? [String: Any])?["page"] as? Int == 2)
+    }
+}
