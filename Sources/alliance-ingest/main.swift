@@ -16,7 +16,7 @@ struct AllianceIngest: ParsableCommand {
             \(ExitStatus.helpText)
             """)
 
-    @Argument(help: "Folders and files to ingest (.md, .txt, .jsonl).")
+    @Argument(help: "Folders and files to ingest (.md, .txt, .jsonl, .pdf, .html; a PDF or page may have a .yaml sidecar).")
     var paths: [String] = []
 
     @Option(help: "The index file. Default: $ALLIANCE_INDEX, else index/alliance.sqlite.")

@@ -8,8 +8,8 @@ public struct SourceFile: Sendable, Hashable {
     public var size: Int64
     /// Seconds since 1970 of the last modification.
     public var modifiedAt: Double
-    /// The YAML sidecar of a PDF or HTML page (`report.pdf` + `report.yaml`), whose size and date are added in
-    /// `size` and `modifiedAt`, so that a change to it alone is seen.
+    /// The YAML sidecar of a PDF or HTML page (`report.pdf` + `report.yaml`), whose size and date are added to
+    /// `size` and `modifiedAt` (which is then a fingerprint rather than a date), so that a change to it alone is seen.
     public var sidecar: String?
 }
 
@@ -56,7 +56,7 @@ public enum CorpusScanner {
             let rootName = URL(fileURLWithPath: rootPath).lastPathComponent
             if !isDirectory.boolValue {
                 guard let format = DocumentFormat(fileName: rootName) else {
-                    scan.errors.append(CorpusError(path: root, message: "not a document: use .md, .txt or .jsonl files"))
+                    scan.errors.append(CorpusError(path: root, message: "not a document: use .md, .txt, .jsonl, .pdf or .html files"))
                     continue
                 }
                 guard (try? resolved.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else {
@@ -135,7 +135,8 @@ public enum CorpusScanner {
         let sidecar = format.takesSidecar ? Sidecar.path(for: path) : nil
         if let sidecar, let extra = try? FileManager.default.attributesOfItem(atPath: sidecar) {
             size += (extra[.size] as? NSNumber)?.int64Value ?? 0
-            modified = max(modified, (extra[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
+            // The sum, not the later of the two: a sidecar restored with an older date (`cp -p`, `rsync -t`) changes it.
+            modified += (extra[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         }
         return SourceFile(path: path, format: format, size: size, modifiedAt: modified, sidecar: sidecar)
     }

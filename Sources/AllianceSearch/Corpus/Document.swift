@@ -65,8 +65,13 @@ public struct Document: Sendable, Hashable {
     /// `contentHash`, given the `metadataJSON` already made.
     func contentHash(metadataJSON: String) -> String {
         var hasher = ContentHasher()
-        for part in [id, type, title, aliases.joined(separator: "\u{1F}"), issues.joined(separator: "\u{1F}"), body, metadataJSON, pagesJSON] {
+        for part in [id, type, title, aliases.joined(separator: "\u{1F}"), issues.joined(separator: "\u{1F}"), body, metadataJSON] {
             hasher.combine(part)
+            hasher.combine("\u{1E}")
+        }
+        // Only documents with pages hash them, so that every other document keeps the hash it had before pages.
+        if !pageStarts.isEmpty {
+            hasher.combine(pagesJSON)
             hasher.combine("\u{1E}")
         }
         return hasher.hexDigest

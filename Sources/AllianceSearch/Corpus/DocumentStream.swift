@@ -17,6 +17,9 @@ public enum DocumentStream {
     /// holds several copies of its text at once (NFC, Markdown stripping, SQLite's copies, FTS5's tokens), so a
     /// bound on it is a bound on memory; 8 MB is a 3,000-page report.
     public static let maximumDocumentBytes = 8 << 20
+    /// The most bytes a saved web page may take on disk, markup included; its text is then held to
+    /// `maximumDocumentBytes`.
+    public static let maximumPageBytes = 64 << 20
 
     static func tooLarge(_ bytes: Int, path: String, line: Int? = nil) -> CorpusError {
         CorpusError(
@@ -60,10 +63,16 @@ public enum DocumentStream {
         guard descriptor >= 0 else { throw ReadFailure(code: errno) }
         defer { close(descriptor) }
         guard format == .jsonLines else {
+            // A saved web page carries markup, scripts and inline images besides its text: it may be larger on disk,
+            // and its text is held to the limit once it is extracted.
+            let limit = format == .html ? maximumPageBytes : maximumDocumentBytes
             var status = stat()
-            if fstat(descriptor, &status) == 0, Int(status.st_size) > maximumDocumentBytes {
-                try body(Batch(documents: [], errors: [tooLarge(Int(status.st_size), path: display)]))
-                return try hash(path: path)
+            if fstat(descriptor, &status) == 0, Int(status.st_size) > limit {
+                let error = format == .html
+                    ? CorpusError(path: display, message: "too large: \(Int(status.st_size) >> 20) MB; a saved page may take at most \(maximumPageBytes >> 20) MB")
+                    : tooLarge(Int(status.st_size), path: display)
+                try body(Batch(documents: [], errors: [error]))
+                return try hash(path: path, sidecar: format.takesSidecar ? Sidecar.path(for: path) : nil)
             }
             let data = try readAll(descriptor)
             var hasher = ContentHasher()

@@ -71,7 +71,9 @@ enum HTMLReader {
     static func parse(_ data: Data, path: String) throws -> Page {
         // Without a declared character set libxml2 would assume Latin-1, as HTML 4 did; a page saved today is UTF-8.
         let head = String(decoding: data.prefix(2048), as: UTF8.self).lowercased()
-        let declared = head.contains("charset") || data.starts(with: [0xEF, 0xBB, 0xBF]) || data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
+        // Only a `<meta>` declares it (`<script charset=…>` does not); so does a byte-order mark.
+        let declared = head.range(of: #"<meta[^>]*charset"#, options: .regularExpression) != nil
+            || data.starts(with: [0xEF, 0xBB, 0xBF]) || data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
         let document: htmlDocPtr? = data.withUnsafeBytes { bytes in
             guard let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self) else { return nil }
@@ -116,6 +118,9 @@ enum HTMLReader {
             }
         }
         page.text = text.result
+        if page.text.utf8.count > DocumentStream.maximumDocumentBytes {
+            throw DocumentStream.tooLarge(page.text.utf8.count, path: path)
+        }
         if page.title?.isEmpty ?? true { page.title = firstHeading.flatMap { $0.isEmpty ? nil : $0 } }
         // A first line that repeats the title would open every snippet, as in Markdown.
         if let title = page.title, page.text.hasPrefix(title + "\n") || page.text == title {

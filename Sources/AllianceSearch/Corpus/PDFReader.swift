@@ -10,7 +10,7 @@ import Foundation
 /// The body is the pages' text, NFC, separated by blank lines; `Document.pageStarts` says where each page starts,
 /// so that a hit can say which pages matched. A sidecar (`Sidecar`) overrides the PDF's own title and adds fields.
 enum PDFReader {
-    /// A PDF that takes longer than this to read is given up.
+    /// A PDF that takes longer than this to read (`pdfinfo` and `pdftotext` together) is given up.
     static let timeout: TimeInterval = 120
 
     /// What `pdfinfo` says of a file.
@@ -38,9 +38,16 @@ enum PDFReader {
                 ((display as NSString).deletingLastPathComponent as NSString).appendingPathComponent((sibling as NSString).lastPathComponent)
             }
             let sidecar = try sidecarPath.map { try Sidecar.fields(at: $0, display: sidecarDisplay!) }
-            let info = try self.info(path: path, display: display)
-            var pages = try text(path: path, display: display)
+            let deadline = Date().addingTimeInterval(timeout)
+            let info = try self.info(path: path, display: display, deadline: deadline)
+            var pages = try text(path: path, display: display, deadline: deadline)
+            // pdfinfo's count is the PDF's own: pages without text are kept empty, and a form feed inside a page's
+            // text (which would make one page two) is folded back into the last one.
             if pages.count < info.pages { pages += Array(repeating: "", count: info.pages - pages.count) }
+            if info.pages > 0, pages.count > info.pages {
+                pages[info.pages - 1] = pages[(info.pages - 1)...].joined(separator: "\n")
+                pages.removeLast(pages.count - info.pages)
+            }
 
             var body = ""
             var starts: [Int] = []
@@ -94,8 +101,8 @@ enum PDFReader {
     /// `pdfinfo -isodates`'s fields.
     ///
     /// - Throws: `CorpusError` for an encrypted PDF, a damaged one or a file that is not a PDF, with what to do.
-    static func info(path: String, display: String) throws -> Info {
-        let run = try Self.run("pdfinfo", ["-enc", "UTF-8", "-isodates", path], display: display)
+    static func info(path: String, display: String, deadline: Date) throws -> Info {
+        let run = try Self.run("pdfinfo", ["-enc", "UTF-8", "-isodates", path], display: display, deadline: deadline)
         guard run.status == 0 else { throw failure(run.stderr, display: display) }
         var info = Info()
         for line in String(decoding: run.stdout, as: UTF8.self).split(separator: "\n") {
@@ -117,12 +124,12 @@ enum PDFReader {
     ///
     /// - Throws: `CorpusError` when `pdftotext` fails, runs past `timeout`, or gives more text than a document may
     ///   hold.
-    static func text(path: String, display: String) throws -> [String] {
+    static func text(path: String, display: String, deadline: Date) throws -> [String] {
         var pages: [String] = []
         var pending = Data()
         var total = 0
         var overflow = false
-        let run = try Self.run("pdftotext", ["-enc", "UTF-8", "-eol", "unix", path, "-"], display: display) { chunk in
+        let run = try Self.run("pdftotext", ["-enc", "UTF-8", "-eol", "unix", path, "-"], display: display, deadline: deadline) { chunk in
             total += chunk.count
             if total > DocumentStream.maximumDocumentBytes {
                 overflow = true
@@ -135,7 +142,11 @@ enum PDFReader {
             }
             return true
         }
-        if overflow { throw DocumentStream.tooLarge(total, path: display) }
+        if overflow {
+            throw CorpusError(
+                path: display,
+                message: "too large: more than \(DocumentStream.maximumDocumentBytes >> 20) MB of text; a document may hold at most that much, so split the PDF (for example with `qpdf --split-pages=500`)")
+        }
         guard run.status == 0 else { throw failure(run.stderr, display: display) }
         if !pending.allSatisfy({ $0 == 0x0A || $0 == 0x20 }) { pages.append(Self.clean(pending[...])) }
         return pages
@@ -170,10 +181,10 @@ enum PDFReader {
         var stderr = ""
     }
 
-    /// Runs a poppler tool with its output streamed to `chunk` (or collected, without one), killing it after
-    /// `timeout` or when `chunk` returns `false`.
+    /// Runs a poppler tool with its output streamed to `chunk` (or collected, without one), stopping it at
+    /// `deadline` or when `chunk` returns `false`: SIGTERM, then SIGKILL 2 s later if it is still running.
     static func run(
-        _ name: String, _ arguments: [String], display: String, chunk: ((Data) -> Bool)? = nil
+        _ name: String, _ arguments: [String], display: String, deadline: Date, chunk: ((Data) -> Bool)? = nil
     ) throws -> Run {
         guard let executable = tool(name) else {
             throw CorpusError(path: display, message: "cannot read PDF files: poppler's `\(name)` is not installed (apt-get install poppler-utils)")
@@ -186,30 +197,37 @@ enum PDFReader {
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let timedOut = Flag()
-        let timer = DispatchWorkItem { [process] in
-            if process.isRunning {
-                timedOut.set()
-                process.terminate()
-            }
+        let reader = output.fileHandleForReading, errorReader = errors.fileHandleForReading
+        defer {
+            try? reader.close()
+            try? errorReader.close()
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
+        // A timer source is released when cancelled (a cancelled work item would keep the process, and its pipes,
+        // until its deadline); it holds the process weakly all the same.
+        let timedOut = Flag()
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + max(0, deadline.timeIntervalSinceNow))
+        timer.setEventHandler { [weak process] in
+            guard let process, process.isRunning else { return }
+            timedOut.set()
+            Self.stop(process)
+        }
+        timer.resume()
         defer { timer.cancel() }
         // stderr is drained on its own thread, so that a chatty tool cannot fill its pipe and stall.
         let collected = Collected()
         let drained = DispatchSemaphore(value: 0)
         Thread {
-            collected.data = errors.fileHandleForReading.readDataToEndOfFile()
+            collected.data = errorReader.readDataToEndOfFile()
             drained.signal()
         }.start()
         var result = Run(status: 0)
-        let reader = output.fileHandleForReading
         while true {
             let data = reader.availableData
             if data.isEmpty { break }
             if let chunk {
                 if !chunk(data) {
-                    process.terminate()
+                    Self.stop(process)
                     break
                 }
             } else if result.stdout.count < 1 << 20 {
@@ -221,9 +239,19 @@ enum PDFReader {
         result.status = process.terminationStatus
         result.stderr = String(decoding: collected.data, as: UTF8.self)
         if timedOut.value {
-            throw CorpusError(path: display, message: "`\(name)` took longer than \(Int(timeout)) s and was stopped; the PDF may be damaged")
+            throw CorpusError(path: display, message: "reading it took longer than \(Int(timeout)) s and was stopped; the PDF may be damaged")
         }
         return result
+    }
+
+    /// SIGTERM now, SIGKILL in 2 s if the tool is still running.
+    private static func stop(_ process: Process) {
+        let pid = process.processIdentifier
+        guard process.isRunning else { return }
+        kill(pid, SIGTERM)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 2) { [weak process] in
+            if let process, process.isRunning { kill(pid, SIGKILL) }
+        }
     }
 
     private final class Collected: @unchecked Sendable {

@@ -10,9 +10,13 @@ enum Sidecar {
     /// The most bytes a sidecar may hold: it is metadata.
     static let maximumBytes = 1 << 20
 
+    /// The corpus's own YAML files, never a sidecar (`issues.pdf` does not take `issues.yaml`).
+    static let reserved: Set<String> = ["issues", "concepts"]
+
     /// The sidecar of the file at `path`: `stem.yaml`, else `stem.yml`, when it is a regular file.
     static func path(for path: String) -> String? {
         let stem = (path as NSString).deletingPathExtension
+        guard !reserved.contains((stem as NSString).lastPathComponent) else { return nil }
         for candidate in [stem + ".yaml", stem + ".yml"] {
             var status = stat()
             if stat(candidate, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG { return candidate }

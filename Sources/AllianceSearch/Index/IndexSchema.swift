@@ -22,7 +22,9 @@ public enum IndexSchema {
     /// 4: the `khmer` column of Khmer cluster pairs (`KhmerGrams`).
     /// 5: Khmer pairs keep a subscript consonant in its stack.
     /// 6: the `alliance` tokenizer: exact words plus Snowball stems in each document's languages.
-    public static let version = 6
+    /// 7: the `pages` column (migration "v5: pages"); searches read it, and a search connection is read-only and
+    ///    cannot migrate, so an index without it is rebuilt.
+    public static let version = 7
 
     /// The `PRAGMA application_id` stamped on every index ('ALLS'), to tell an index from any other SQLite file.
     public static let applicationID: Int32 = 0x414C_4C53

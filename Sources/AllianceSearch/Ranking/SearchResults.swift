@@ -20,8 +20,9 @@ public struct SearchHit: Sendable, Hashable {
     public var explanation: ScoreExplanation?
     /// For a document with pages (a PDF): the pages that hold a matched word, in order; empty otherwise.
     public var pages: [Int] = []
-    /// The page the first fragment comes from; `nil` for a document without pages.
-    public var page: Int? { snippets.first?.page ?? pages.first }
+    /// The page the first fragment comes from, when a matched word is on a page (not only in the title); `nil`
+    /// otherwise, and for a document without pages.
+    public var page: Int? { pages.isEmpty ? nil : snippets.first?.page ?? pages.first }
 }
 
 /// One value of a facet and how many matching documents have it.

@@ -72,6 +72,9 @@ struct HTMLReaderTests {
         #expect(latin.title == "Café" && latin.body == "Niño")
         let undeclared = try read("<html><title>សិទ្ធិស្ត្រី</title><body><p>घरेलु कामदार, গৃহকর্মী.</p></body></html>")
         #expect(undeclared.title == "សិទ្ធិស្ត្រី" && undeclared.body == "घरेलु कामदार, গৃহকর্মী.")
+        // A script's charset attribute declares nothing about the page.
+        let script = try read("<html><head><script charset=\"utf-8\" src=\"a.js\"></script><title>Niño</title></head><body><p>Señora</p></body></html>")
+        #expect(script.title == "Niño" && script.body == "Señora")
     }
 
     @Test func aFileWithNoHTMLIsAnError() {

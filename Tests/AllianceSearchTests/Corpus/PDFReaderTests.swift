@@ -41,6 +41,18 @@ struct PDFReaderTests {
         #expect(Document.page(at: scalars.count, pageStarts: document.pageStarts) == 3)
     }
 
+    /// A page without text keeps its number: the pages after it are where they are in the PDF.
+    @Test func anEmptyPageInTheMiddleKeepsTheNumbering() throws {
+        let url = folder.appendingPathComponent("gap.pdf")
+        try PDFFixtures.makeWithBlankPages(["Page one.", "", "Page three, zqxthree."], at: url)
+        let document = try #require(read(url).documents.first)
+        #expect(document.metadata["pages"] == .int(3))
+        #expect(document.pageStarts.count == 3)
+        let marker = try #require(document.body.range(of: "zqxthree"))
+        let offset = document.body.unicodeScalars.distance(from: document.body.unicodeScalars.startIndex, to: marker.lowerBound)
+        #expect(Document.page(at: offset, pageStarts: document.pageStarts) == 3)
+    }
+
     @Test func aSidecarOverridesAndAddsFields() throws {
         let url = folder.appendingPathComponent("speak-out.pdf")
         try PDFFixtures.make(pages: ["Sex workers raise their voices."], at: url)
@@ -70,6 +82,9 @@ struct PDFReaderTests {
     @Test func aPDFWithoutTextIsIndexedByItsMetadataWithAWarning() throws {
         let url = folder.appendingPathComponent("scanned.pdf")
         try PDFFixtures.makeScanned(at: url)
+        // The fixture is what a scan is: an image on each page, and no text.
+        let images = try PDFFixtures.shell("pdfimages -list '\(url.path)' | tail -n +3 | wc -l", in: folder)
+        #expect(images.trimmingCharacters(in: .whitespacesAndNewlines) == "2")
         let reading = read(url)
         #expect(reading.errors.isEmpty)
         #expect(reading.warnings.map(\.message) == [

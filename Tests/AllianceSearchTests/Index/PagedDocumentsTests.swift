@@ -47,6 +47,36 @@ struct PagedDocumentsTests {
         #expect(try space.ids("zqxpagetwo").isEmpty)
     }
 
+    /// A sidecar added, edited to the same size with an older date (as `cp -p` restores one), and deleted: each
+    /// change alone updates the PDF's document.
+    @Test func everyChangeToASidecarAloneIsSeen() throws {
+        let space = try IngesterTests.Workspace([:])
+        defer { space.remove() }
+        let pdf = space.corpus.appendingPathComponent("report.pdf")
+        let sidecar = space.corpus.appendingPathComponent("report.yaml")
+        try PDFFixtures.make(pages: ["Recruitment fees."], at: pdf)
+        _ = try space.ingest()
+        func title() throws -> String? {
+            try SearchEngine(index: SearchIndex.openForReading(at: space.indexPath)).search(SearchRequest(query: "recruitment")).hits.first?.title
+        }
+        #expect(try title() == "report")
+
+        try Data("title: Fees one\n".utf8).write(to: sidecar)
+        #expect(try space.ingest().updated == 1)
+        #expect(try title() == "Fees one")
+
+        let older = Date(timeIntervalSinceNow: -86_400 * 30)
+        try Data("title: Fees two\n".utf8).write(to: sidecar)
+        try FileManager.default.setAttributes([.modificationDate: older], ofItemAtPath: sidecar.path)
+        #expect(try space.ingest().updated == 1)
+        #expect(try title() == "Fees two")
+
+        try FileManager.default.removeItem(at: sidecar)
+        #expect(try space.ingest().updated == 1)
+        #expect(try title() == "report")
+        #expect((try space.ingest().unchanged, try space.ingest().updated) == (1, 0))
+    }
+
     @Test func aScannedPDFIsAWarningNotAFailure() throws {
         let space = try IngesterTests.Workspace([:])
         defer { space.remove() }

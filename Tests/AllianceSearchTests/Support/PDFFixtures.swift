@@ -49,12 +49,27 @@ enum PDFFixtures {
         try shell("groff -k -ms -Tpdf '\(input.path)' > '\(url.path)'", in: folder)
     }
 
-    /// A PDF of two pages with shapes and no text, as a scan without OCR is.
+    /// A PDF of `pages` written in PostScript (ASCII text only) and turned into PDF by ghostscript; an empty string is
+    /// a blank page, which groff would not make.
+    static func makeWithBlankPages(_ pages: [String], at url: URL) throws {
+        let folder = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let input = folder.appendingPathComponent(".\(url.lastPathComponent).ps")
+        let body = pages.map { $0.isEmpty ? "showpage\n" : "72 700 moveto (\($0)) show showpage\n" }.joined()
+        try Data(("%!PS\n/Times-Roman findfont 12 scalefont setfont\n" + body).utf8).write(to: input)
+        defer { try? FileManager.default.removeItem(at: input) }
+        try shell("ps2pdf '\(input.path)' '\(url.path)'", in: folder)
+    }
+
+    /// A PDF of two pages, each an image and no text, as a scan without OCR is.
     static func makeScanned(at url: URL) throws {
         let folder = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let input = folder.appendingPathComponent(".scan.ps")
-        try Data("%!PS\nnewpath 100 100 moveto 300 100 lineto 300 300 lineto closepath fill showpage\nnewpath 50 50 moveto 200 50 lineto 200 200 lineto closepath fill showpage\n".utf8).write(to: input)
+        // An 8×8 grey chequerboard, scaled to 200 points, on each page.
+        let rows = Array(repeating: "00ff00ff00ff00ff ff00ff00ff00ff00", count: 4).joined(separator: " ")
+        let page = "gsave 100 100 translate 200 200 scale 8 8 8 [8 0 0 8 0 0] {<\(rows)>} image grestore showpage\n"
+        try Data(("%!PS\n" + page + page).utf8).write(to: input)
         defer { try? FileManager.default.removeItem(at: input) }
         try shell("ps2pdf '\(input.path)' '\(url.path)'", in: folder)
     }
