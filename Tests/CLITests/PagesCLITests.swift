@@ -15,6 +15,20 @@ struct PagesCLITests {
         #expect(process.terminationStatus == 0, "\(command)")
     }
 
+    /// Each PDF starts two poppler tools; none of their pipes may outlive its PDF. Under a limit of 64 open files,
+    /// 40 PDFs need 160 descriptors if any were kept.
+    @Test func manyPDFsUnderALowOpenFileLimit() throws {
+        let folder = try CLIRunner.cloneLikeFolder(withCorpus: false)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("corpus"), withIntermediateDirectories: true)
+        try Data(".PP\nRecruitment fees.\n".utf8).write(to: folder.appendingPathComponent("one.ms"))
+        try shell("groff -ms -Tpdf one.ms > one.pdf && for i in $(seq 1 40); do cp one.pdf corpus/report-$i.pdf; done", in: folder)
+        let tool = CLIRunner.productsFolder.appendingPathComponent("alliance-ingest").path
+        try shell("ulimit -n 64 && '\(tool)' corpus > out.txt 2>&1", in: folder)
+        let output = try String(contentsOf: folder.appendingPathComponent("out.txt"), encoding: .utf8)
+        #expect(output.contains("added 40, updated 0, unchanged 0, removed 0, failed 0"), "\(output)")
+    }
+
     @Test func hitsSayTheirPage() throws {
         let folder = try CLIRunner.cloneLikeFolder(withCorpus: false)
         defer { try? FileManager.default.removeItem(at: folder) }

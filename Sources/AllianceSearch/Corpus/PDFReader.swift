@@ -196,7 +196,11 @@ enum PDFReader {
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        do {
+            try process.run()
+        } catch {
+            throw CorpusError(path: display, message: "cannot start poppler's `\(name)` (\(error.localizedDescription)); run the ingest again")
+        }
         let reader = output.fileHandleForReading, errorReader = errors.fileHandleForReading
         defer {
             try? reader.close()
