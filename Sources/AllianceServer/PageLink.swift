@@ -7,11 +7,14 @@ public struct PageLink: Sendable, Equatable {
     /// Filters as (parameter, value) pairs: `type`, `country`, `issue`.
     public var filters: [(name: String, value: String)]
     public var offset: Int
+    /// `all` or `any` when the link must search as the page it came from did (`nil`: `auto`).
+    public var match: String?
 
-    public init(query: String, filters: [(name: String, value: String)] = [], offset: Int = 0) {
+    public init(query: String, filters: [(name: String, value: String)] = [], offset: Int = 0, match: String? = nil) {
         self.query = query
         self.filters = filters
         self.offset = offset
+        self.match = match
     }
 
     /// The page's filter parameters, in the order they are shown.
@@ -20,6 +23,7 @@ public struct PageLink: Sendable, Equatable {
     /// `/?q=…&type=…&offset=…`.
     public var href: String {
         var pairs = [("q", query)] + filters.map { ($0.name, $0.value) }
+        if let match { pairs.append(("match", match)) }
         if offset > 0 { pairs.append(("offset", String(offset))) }
         return "/?" + pairs.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
     }
@@ -65,7 +69,7 @@ public struct PageLink: Sendable, Equatable {
     }
 
     public static func == (lhs: PageLink, rhs: PageLink) -> Bool {
-        lhs.query == rhs.query && lhs.offset == rhs.offset
+        lhs.query == rhs.query && lhs.offset == rhs.offset && lhs.match == rhs.match
             && lhs.filters.elementsEqual(rhs.filters) { $0.name == $1.name && $0.value == $1.value }
     }
 }

@@ -51,7 +51,8 @@ struct SearchPage {
             parameters.values(name).filter { !$0.isEmpty }.map { (name: name, value: $0) }
         }
         let offset = Int(parameters.value("offset") ?? "").map { min(max($0, 0), SearchParameters.maximumOffset) } ?? 0
-        return PageLink(query: parameters.value("q") ?? "", filters: filters, offset: offset)
+        let match = parameters.value("match").flatMap { MatchMode(rawValue: $0) }.flatMap { $0 == .auto ? nil : $0.rawValue }
+        return PageLink(query: parameters.value("q") ?? "", filters: filters, offset: offset, match: match)
     }
 
     /// The request the page runs: the link's query and filters, a page of ten, with the facets. Filter values are
@@ -61,7 +62,7 @@ struct SearchPage {
         return SearchRequest(
             query: try SearchParameters.checkedQuery(link.query), limit: pageSize, offset: link.offset,
             filters: QueryFilters(types: values("type"), countries: values("country"), issues: values("issue")),
-            facets: facets.map(\.facet))
+            match: link.match.flatMap(MatchMode.init(rawValue:)) ?? .auto, facets: facets.map(\.facet))
     }
 
     /// The page before any search: the search box and how many documents there are.
@@ -120,13 +121,18 @@ struct SearchPage {
             let label = (Self.facets.first { $0.parameter == filter.name }?.heading ?? filter.name) + ": " + filter.value
             return Chip(label: label, href: link.toggling(filter.name, filter.value).href)
         }
+        // A facet's count is over the documents this page matched, in the mode that matched them: its link searches
+        // in that mode, so that it shows as many documents as it said (in `auto` a filter that leaves fewer than 3
+        // would otherwise relax the search to any of the words).
+        var pinned = link
+        if !query.isEmpty { pinned.match = results.mode.rawValue }
         facets = Self.facets.compactMap { entry in
             let counts = results.facets[entry.facet] ?? []
             guard !counts.isEmpty else { return nil }
             let values = counts.prefix(12).map { count in
                 FacetValue(
                     value: count.value, count: count.count, countLabel: count.count == 1 ? "result" : "results",
-                    href: link.toggling(entry.parameter, count.value).href,
+                    href: pinned.toggling(entry.parameter, count.value).href,
                     active: link.contains(entry.parameter, count.value))
             }
             return FacetGroup(key: entry.parameter, heading: entry.heading, values: Array(values))

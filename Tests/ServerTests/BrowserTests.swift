@@ -54,9 +54,11 @@ struct BrowserTests {
             try browser.screenshot().write(to: URL(fileURLWithPath: path))
         }
 
-        // A facet link narrows the results, and a document opens with its words marked.
+        // A facet link narrows the results to as many documents as its count said.
+        let india = try browser.evaluate("[...document.querySelectorAll('.facets a')].find(a => a.textContent === 'India').nextElementSibling.firstChild.textContent") as? String
         try browser.expectingLoad { _ = try browser.evaluate("[...document.querySelectorAll('.facets a')].find(a => a.textContent === 'India').click()") }
-        #expect(try browser.evaluate("location.search") as? String == "?q=domestic%20work&country=India")
+        #expect(try browser.evaluate("location.search") as? String == "?q=domestic%20work&country=India&match=all")
+        #expect(try browser.evaluate("String(document.querySelectorAll('li.hit').length)") as? String == india)
         let places = try browser.evaluate("[...document.querySelectorAll('li.hit .meta')].map(p => p.textContent.split(' · ')[1])") as? [String]
         #expect(places?.isEmpty == false && places?.allSatisfy { $0.contains("India") } == true, "\(places ?? [])")
         try browser.expectingLoad { _ = try browser.evaluate("document.querySelector('li.hit h3 a').click()") }
