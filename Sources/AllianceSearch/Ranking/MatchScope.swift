@@ -298,40 +298,52 @@ struct MatchScope {
     /// Pages up to this size are highlighted row by row; larger ones in one walk over the matches.
     static let seekLimit = 32
 
-    /// Counts of one facet over every matching document, most frequent first, then by value.
+    /// Counts of each of `facets` over every matching document, most frequent first, then by value, in one
+    /// statement: the matches are found once (a materialized CTE) and every facet counts over them, where a
+    /// statement per facet would run the FTS5 query again for each.
     ///
     /// ```sql
-    /// WITH "matches" AS (SELECT d."docid" FROM … WHERE …)
-    /// SELECT value, count(*) FROM "matches" JOIN "documents" AS d USING ("docid"), json_each(d."metadata", '$.country')
-    /// GROUP BY value
+    /// WITH "matches" AS MATERIALIZED (SELECT d."type", d."metadata", d."issues" FROM … WHERE …)
+    /// SELECT 'type', "type", count(*) FROM "matches" GROUP BY 2
+    /// UNION ALL SELECT 'country', CAST(je."value" AS TEXT), count(*) FROM "matches", json_each("metadata", '$.country') AS je GROUP BY 2
+    /// UNION ALL SELECT 'issues', "issues", count(*) FROM "matches" WHERE "issues" <> '' GROUP BY 2   -- split here
     /// ```
-    func facet(_ db: Database, _ facet: Facet) throws -> [FacetCount] {
+    func facets(_ db: Database, _ facets: [Facet]) throws -> [Facet: [FacetCount]] {
+        guard !facets.isEmpty else { return [:] }
         let (sql, arguments) = source
-        let matches = #"WITH "matches" AS (SELECT d."docid" AS "docid" \#(sql)) "#
-        let joined = #"FROM "matches" JOIN "documents" AS d ON d."docid" = "matches"."docid""#
-        let rows: [Row]
-        switch facet {
-        case .type:
-            rows = try Row.fetchAll(db, sql: matches + #"SELECT d."type" AS "value", count(*) AS "count" \#(joined) GROUP BY 1"#, arguments: arguments)
-        case .country, .lang:
-            let key = facet == .country ? "country" : "languages"
-            rows = try Row.fetchAll(
-                db,
-                sql: matches + #"SELECT CAST(je."value" AS TEXT) AS "value", count(*) AS "count" \#(joined), json_each(d."metadata", '$.\#(key)') AS je GROUP BY 1"#,
-                arguments: arguments)
-        case .year:
-            rows = try Row.fetchAll(
-                db,
-                sql: matches + #"SELECT CAST(json_extract(d."metadata", '$.year') AS TEXT) AS "value", count(*) AS "count" \#(joined) WHERE json_extract(d."metadata", '$.year') IS NOT NULL GROUP BY 1"#,
-                arguments: arguments)
-        case .issues:
-            var counts: [String: Int] = [:]
-            for issues in try String.fetchAll(db, sql: matches + #"SELECT d."issues" \#(joined)"#, arguments: arguments) where !issues.isEmpty {
-                for issue in Set(issues.components(separatedBy: "\n")) { counts[issue, default: 0] += 1 }
+        var parts: [String] = []
+        for facet in Set(facets).sorted(by: { $0.rawValue < $1.rawValue }) {
+            switch facet {
+            case .type:
+                parts.append(#"SELECT 'type' AS "facet", "type" AS "value", count(*) AS "count" FROM "matches" GROUP BY 2"#)
+            case .country, .lang:
+                let key = facet == .country ? "country" : "languages"
+                parts.append(#"SELECT '\#(facet.rawValue)', CAST(je."value" AS TEXT), count(*) FROM "matches", json_each("matches"."metadata", '$.\#(key)') AS je GROUP BY 2"#)
+            case .year:
+                parts.append(#"SELECT 'year', CAST(json_extract("metadata", '$.year') AS TEXT), count(*) FROM "matches" WHERE json_extract("metadata", '$.year') IS NOT NULL GROUP BY 2"#)
+            case .issues:
+                // The issues of a document are one text, a line each: grouped here, split and added up below.
+                parts.append(#"SELECT 'issues', "issues", count(*) FROM "matches" WHERE "issues" <> '' GROUP BY 2"#)
             }
-            return counts.map { FacetCount(value: $0.key, count: $0.value) }.sorted { ($1.count, $0.value) < ($0.count, $1.value) }
         }
-        return rows.map { FacetCount(value: $0["value"] ?? "", count: $0["count"]) }
-            .sorted { ($1.count, $0.value) < ($0.count, $1.value) }
+        let statement = #"WITH "matches" AS MATERIALIZED (SELECT d."type" AS "type", d."metadata" AS "metadata", d."issues" AS "issues" \#(sql)) "#
+            + parts.joined(separator: " UNION ALL ")
+        var counts: [Facet: [String: Int]] = [:]
+        for row in try Row.fetchAll(db, sql: statement, arguments: arguments) {
+            guard let name: String = row[0], let facet = Facet(rawValue: name) else { continue }
+            let value: String = row[1] ?? ""
+            let count: Int = row[2]
+            if facet == .issues {
+                for issue in Set(value.components(separatedBy: "\n")) where !issue.isEmpty { counts[facet, default: [:]][issue, default: 0] += count }
+            } else {
+                counts[facet, default: [:]][value, default: 0] += count
+            }
+        }
+        var result: [Facet: [FacetCount]] = [:]
+        for facet in facets {
+            result[facet] = (counts[facet] ?? [:]).map { FacetCount(value: $0.key, count: $0.value) }
+                .sorted { ($1.count, $0.value) < ($0.count, $1.value) }
+        }
+        return result
     }
 }

@@ -115,8 +115,7 @@ public struct SearchEngine: Sendable {
             }
             let hits = try Self.hits(db, scope: scope, reading: chosen, request: request, modeNote: modeNote, paths: paths)
 
-            var facets: [Facet: [FacetCount]] = [:]
-            for facet in request.facets { facets[facet] = try scope.facet(db, facet) }
+            let facets = try scope.facets(db, request.facets)
 
             // Did-you-mean looks at what all the words found, before any relaxing hid the unknown one.
             var suggestion: String?
