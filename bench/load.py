@@ -160,8 +160,10 @@ def main():
 
                 ingester = threading.Thread(target=run_ingest)
                 ingester.start()
+            # wrk's own 2 s timeout would count a slow answer as a socket error and leave it out of the latencies;
+            # the server stops a search at 10 s, so wait past that.
             run = subprocess.run(["wrk", "-t", str(arguments.wrk_threads), "-c", str(arguments.connections),
-                                  "-d", f"{arguments.duration}s", "--latency", "-s", script, base],
+                                  "-d", f"{arguments.duration}s", "--timeout", "12s", "--latency", "-s", script, base],
                                  capture_output=True, text=True, check=True)
             if arguments.ingest:
                 ingester.join()
