@@ -20,6 +20,10 @@ struct ResponsePolicy: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         do {
+            // Everything here is read: any other method is refused, saying which are allowed.
+            guard request.method == .get || request.method == .head else {
+                throw ServerError(status: .methodNotAllowed, message: "\(request.method) is not allowed; every route here answers GET (and HEAD)")
+            }
             response = try await next(request, context)
         } catch {
             let failure: ServerError = switch error {
@@ -33,6 +37,7 @@ struct ResponsePolicy: RouterMiddleware {
                 response = PageRoutes.problem(failure)
             }
         }
+        if response.status == .methodNotAllowed { response.headers[.allow] = "GET, HEAD" }
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[Self.referrerPolicy] = "no-referrer"

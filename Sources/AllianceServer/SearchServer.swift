@@ -91,7 +91,8 @@ public struct SearchServer: Sendable {
 
     /// The routes, behind the middleware that turns errors into responses and sets the security headers.
     func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+        // Every route answers HEAD as it answers GET, without the body.
+        let router = Router(options: .autoGenerateHeadEndpoints)
         router.add(middleware: ResponsePolicy())
         let api = SearchAPI(server: self)
         router.get("/api/health") { _, _ in try await api.health() }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// The JSON API against a server started on a free port: every status code it can answer, and the same JSON as
@@ -91,6 +94,26 @@ struct SearchAPITests {
         let reply = try Self.server.rawGet(target)
         #expect(reply.status == 404 || reply.status == 400, "\(target): \(reply.status)")
         #expect(!reply.body.contains("root:") && !reply.body.contains("PackageDescription"))
+    }
+
+    /// Only GET and HEAD: anything else is a 405 that says what is allowed; HEAD answers as GET, without a body.
+    @Test func otherMethodsAreRefusedAndHeadAnswers() async throws {
+        for method in ["POST", "PUT", "DELETE", "PATCH"] {
+            var request = URLRequest(url: URL(string: Self.server.base.absoluteString + "api/search?q=police")!)
+            request.httpMethod = method
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let http = try #require(response as? HTTPURLResponse)
+            #expect(http.statusCode == 405, "\(method)")
+            #expect(http.value(forHTTPHeaderField: "Allow") == "GET, HEAD")
+            let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            #expect((json?["error"] as? [String: Any])?["message"] as? String == "\(method) is not allowed; every route here answers GET (and HEAD)")
+        }
+        var head = URLRequest(url: URL(string: Self.server.base.absoluteString + "?q=police")!)
+        head.httpMethod = "HEAD"
+        let (data, response) = try await URLSession.shared.data(for: head)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type") == "text/html; charset=utf-8")
+        #expect(data.isEmpty)
     }
 
     @Test func everyResponseCarriesTheSecurityHeaders() async throws {
