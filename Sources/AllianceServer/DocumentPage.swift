@@ -16,6 +16,11 @@ struct DocumentPage {
     // Stored, not computed: Mustache reads stored properties only.
     var hasMarks: Bool
     var markSummary: String
+    /// For a PDF: the pages with a match, each a link to where that page starts in the text.
+    var markedPages: [MarkedPage]
+    var hasMarkedPages: Bool
+
+    struct MarkedPage { var number: Int; var href: String }
 
     init(_ document: DocumentView, query: String) {
         pageTitle = document.title
@@ -33,9 +38,37 @@ struct DocumentPage {
         }
         fields.append(Field(label: "Source file", value: document.line > 1 ? "\(document.path):\(document.line)" : document.path))
         self.fields = fields
-        bodyHTML = HTMLText.marked(document.body.text, ranges: document.body.ranges, numbered: true)
+        bodyHTML = Self.html(document)
+        let pages = Set(document.body.ranges.compactMap { Document.page(at: $0.lowerBound, pageStarts: document.pageStarts) })
+        markedPages = pages.sorted().map { MarkedPage(number: $0, href: "#page-\($0)") }
+        hasMarkedPages = !markedPages.isEmpty
         let marks = document.body.ranges.count
         hasMarks = marks > 0
         markSummary = marks == 1 ? "1 match is marked." : "\(marks) matches are marked."
+    }
+
+    /// The text with its matches marked and numbered; a PDF's pages each in a section headed by its number, so that
+    /// a reader (and a link, `#page-12`) can tell where a match is.
+    static func html(_ document: DocumentView) -> String {
+        let text = document.body.text
+        guard !document.pageStarts.isEmpty else {
+            return HTMLText.marked(text, ranges: document.body.ranges, numbered: true)
+        }
+        let scalars = Array(text.unicodeScalars)
+        var html = ""
+        var numbering = 1
+        for (index, start) in document.pageStarts.enumerated() {
+            let end = index + 1 < document.pageStarts.count ? document.pageStarts[index + 1] : scalars.count
+            let lower = min(start, scalars.count), upper = min(max(end, lower), scalars.count)
+            let ranges = document.body.ranges
+                .filter { $0.lowerBound >= lower && $0.lowerBound < upper }
+                .map { ($0.lowerBound - lower)..<(min($0.upperBound, upper) - lower) }
+            html += "<section class=\"page\" id=\"page-\(index + 1)\" aria-label=\"Page \(index + 1)\">"
+                + "<p class=\"page-number\">p. \(index + 1)</p>"
+                + HTMLText.marked(String(String.UnicodeScalarView(scalars[lower..<upper])), ranges: ranges, numbering: numbering)
+                + "</section>"
+            numbering += ranges.count
+        }
+        return html
     }
 }

@@ -25,6 +25,11 @@ public enum HTMLText {
     /// `<mark>`. Ranges outside the text are clipped. With `numbered`, the marks get the ids `mark-1`, `mark-2`, …,
     /// for links to them.
     public static func marked(_ text: String, ranges: [Range<Int>], numbered: Bool = false) -> String {
+        marked(text, ranges: ranges, numbering: numbered ? 1 : nil)
+    }
+
+    /// `marked(_:ranges:numbered:)` with the first mark's number given: `mark-\(numbering)`, and on from there.
+    static func marked(_ text: String, ranges: [Range<Int>], numbering: Int?) -> String {
         let scalars = Array(text.unicodeScalars)
         var result = ""
         var position = 0
@@ -39,8 +44,12 @@ public enum HTMLText {
             let end = min(max(range.upperBound, start), scalars.count)
             guard start < end else { continue }
             append(scalars[position..<start])
+            if let numbering {
+                result += "<mark id=\"mark-\(numbering + marks)\">"
+            } else {
+                result += "<mark>"
+            }
             marks += 1
-            result += numbered ? "<mark id=\"mark-\(marks)\">" : "<mark>"
             append(scalars[start..<end])
             result += "</mark>"
             position = end

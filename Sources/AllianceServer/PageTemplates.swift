@@ -139,6 +139,7 @@ enum PageTemplates {
         {{/fields}}
         </dl>
         {{#hasMarks}}<p class="notice" role="status">{{markSummary}} <a href="#mark-1">Go to the first</a>.</p>{{/hasMarks}}
+        {{#hasMarkedPages}}<nav class="pages" aria-label="Pages with a match"><p>On pages: {{#markedPages}}<a href="{{href}}">{{number}}</a> {{/markedPages}}</p></nav>{{/hasMarkedPages}}
         <div class="text">{{{bodyHTML}}}</div>
         </article>
         {{> foot}}
@@ -193,6 +194,8 @@ enum PageTemplates {
         .fields dt { font-weight: 600; }
         .fields dd { margin: 0; }
         .text { white-space: pre-wrap; max-width: 48rem; }
+        .page { border-top: 1px solid #ccc; margin-top: 1rem; }
+        .page-number { color: var(--muted); font-size: .875rem; white-space: normal; }
         .bottom { padding: 1rem 1.5rem; color: var(--muted); font-size: .875rem; }
 
         """

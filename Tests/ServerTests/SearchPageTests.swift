@@ -150,6 +150,33 @@ struct SearchPageTests {
         #expect(page.body.contains(#"aria-current="true">Cambodia, Kingdom of</a>"#))
     }
 
+    /// A PDF's hit says its page, and its document view shows each page under its number, with links to the pages
+    /// that hold a match.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/groff") && FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext")))
+    func aPDFShowsItsPages() async throws {
+        let folder = try ServerProcess.folder(corpus: ["report.ms": ".PP\nFirst page.\n.bp\n.PP\nPolice brutality, zqxpagetwo.\n.bp\n.PP\nThird page.\n"])
+        let groff = Process()
+        groff.executableURL = URL(fileURLWithPath: "/bin/sh")
+        groff.arguments = ["-c", "groff -ms -Tpdf corpus/report.ms > corpus/report.pdf && rm corpus/report.ms"]
+        groff.currentDirectoryURL = folder
+        try groff.run()
+        groff.waitUntilExit()
+        let server = try ServerProcess(in: folder)
+        defer { server.stop() }
+        let results = try await server.get("/?q=zqxpagetwo")
+        // The year is the PDF's creation date, made just now by groff.
+        let year = Calendar(identifier: .gregorian).component(.year, from: Date())
+        #expect(results.body.contains("publication · \(year) · p. 2</p>"), "\(results.body)")
+        let document = try await server.get("/documents/corpus%2Freport?q=zqxpagetwo")
+        #expect(document.status == 200, "\(document.body)")
+        #expect(document.body.contains(##"<nav class="pages" aria-label="Pages with a match"><p>On pages: <a href="#page-2">2</a> </p></nav>"##))
+        for page in 1...3 { #expect(document.body.contains(#"<section class="page" id="page-\#(page)" aria-label="Page \#(page)"><p class="page-number">p. \#(page)</p>"#)) }
+        let second = try #require(document.body.range(of: #"id="page-2""#)), third = try #require(document.body.range(of: #"id="page-3""#))
+        let mark = try #require(document.body.range(of: #"<mark id="mark-1">zqxpagetwo</mark>"#))
+        #expect(second.upperBound < mark.lowerBound && mark.upperBound < third.lowerBound)
+        Self.expectNoInjection(document.body, "the PDF's page")
+    }
+
     @Test func facetsPagingAndDidYouMeanAreLinks() async throws {
         let bundled = try ServerProcess(in: ServerProcess.folder())
         defer { bundled.stop() }
