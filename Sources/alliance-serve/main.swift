@@ -63,12 +63,8 @@ struct AllianceServe: AsyncParsableCommand {
     /// Usage errors exit 2, as for the other two tools, rather than ArgumentParser's 64.
     static func main() async {
         do {
-            var command = try parseAsRoot()
-            if var asynchronous = command as? AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
-            }
+            var command = try parse()
+            try await command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {
                 standardError(fullMessage(for: error) + "\n")

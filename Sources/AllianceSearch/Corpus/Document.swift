@@ -82,6 +82,12 @@ public struct Document: Sendable, Hashable {
         pageStarts.isEmpty ? "" : "[" + pageStarts.map(String.init).joined(separator: ",") + "]"
     }
 
+    /// The offsets a stored `pagesJSON` holds; empty for a document without pages.
+    public static func pageStarts(json text: String?) -> [Int] {
+        guard let text, text.count > 2 else { return [] }
+        return text.dropFirst().dropLast().split(separator: ",").compactMap { Int($0) }
+    }
+
     /// The page (1-based) that the scalar offset `offset` of `body` lies on, or `nil` for a document without pages.
     public static func page(at offset: Int, pageStarts: [Int]) -> Int? {
         guard !pageStarts.isEmpty else { return nil }

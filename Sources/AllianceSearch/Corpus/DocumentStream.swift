@@ -55,8 +55,9 @@ public enum DocumentStream {
     ) throws -> String {
         if format == .pdf {
             // Read by poppler from the file; hashed here, with the sidecar, as the scanner sized it.
-            let hash = try hash(path: path, sidecar: Sidecar.path(for: path))
-            try body(PDFReader.read(path: path, display: display, defaultID: defaultID))
+            let sidecar = Sidecar.path(for: path)
+            let hash = try hash(path: path, sidecar: sidecar)
+            try body(PDFReader.read(path: path, display: display, defaultID: defaultID, sidecarPath: sidecar))
             return hash
         }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)

@@ -28,26 +28,14 @@ enum HTMLReader {
     static func read(_ data: Data, path: String, defaultID: String, sidecarPath: String? = nil) -> DocumentReader.Reading {
         var reading = DocumentReader.Reading()
         do {
-            let sidecarDisplay = sidecarPath.map { sibling in
-                ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent((sibling as NSString).lastPathComponent)
-            }
-            let sidecar = try sidecarPath.map { try Sidecar.fields(at: $0, display: sidecarDisplay!) }
+            let sidecar = try Sidecar.load(sidecarPath, beside: path)
             let page = try parse(data, path: path)
-            var fields: [String: JSONValue] = [:]
-            let fileTitle = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-            fields["title"] = .string(page.title ?? fileTitle)
-            if let language = page.language { fields["languages"] = .array([.string(language)]) }
-            if let author = page.author { fields["author"] = .string(author) }
-            if let description = page.description { fields["description"] = .string(description) }
-            for (key, value) in sidecar?.fields ?? [:] { fields[key] = value }
-            do {
-                let document = try DocumentReader.document(
-                    from: &fields, body: page.text, path: path, line: 1, defaultID: defaultID,
-                    lineOfField: { sidecar?.lines[$0] ?? 1 })
-                reading.documents = [document.normalized]
-            } catch let error as CorpusError {
-                throw CorpusError(path: sidecarDisplay ?? path, line: sidecarDisplay == nil ? nil : error.line, message: error.message)
-            }
+            var own: [String: JSONValue] = [:]
+            if let title = page.title { own["title"] = .string(title) }
+            if let language = page.language { own["languages"] = .array([.string(language)]) }
+            if let author = page.author { own["author"] = .string(author) }
+            if let description = page.description { own["description"] = .string(description) }
+            reading.documents = [try Sidecar.document(own: own, sidecar: sidecar, body: page.text, display: path, defaultID: defaultID)]
         } catch let error as CorpusError {
             reading.errors.append(error)
         } catch {

@@ -30,14 +30,10 @@ enum PDFReader {
 
     /// Reads the PDF at `path`: one document, or one error; a PDF without text gets a warning and is indexed by its
     /// metadata alone.
-    static func read(path: String, display: String, defaultID: String) -> DocumentReader.Reading {
+    static func read(path: String, display: String, defaultID: String, sidecarPath: String?) -> DocumentReader.Reading {
         var reading = DocumentReader.Reading()
         do {
-            let sidecarPath = Sidecar.path(for: path)
-            let sidecarDisplay = sidecarPath.map { sibling in
-                ((display as NSString).deletingLastPathComponent as NSString).appendingPathComponent((sibling as NSString).lastPathComponent)
-            }
-            let sidecar = try sidecarPath.map { try Sidecar.fields(at: $0, display: sidecarDisplay!) }
+            let sidecar = try Sidecar.load(sidecarPath, beside: display)
             let deadline = Date().addingTimeInterval(timeout)
             let info = try self.info(path: path, display: display, deadline: deadline)
             var pages = try text(path: path, display: display, deadline: deadline)
@@ -70,26 +66,16 @@ enum PDFReader {
                     message: "no text layer on any of its \(pages.count) pages (a scanned PDF?): indexed by its title and metadata alone; run OCR on it (for example `ocrmypdf`) to search its text"))
             }
 
-            var fields: [String: JSONValue] = [:]
-            let fileTitle = ((display as NSString).lastPathComponent as NSString).deletingPathExtension
-            fields["title"] = .string(info.title ?? fileTitle)
-            fields["type"] = .string("publication")
-            if let author = info.author { fields["author"] = .string(author) }
+            var own: [String: JSONValue] = ["type": .string("publication"), "pages": .int(info.pages)]
+            if let title = info.title { own["title"] = .string(title) }
+            if let author = info.author { own["author"] = .string(author) }
             if let created = info.created {
-                fields["date"] = .string(String(created.prefix(10)))
-                if let year = Int(created.prefix(4)) { fields["year"] = .int(year) }
+                own["date"] = .string(String(created.prefix(10)))
+                if let year = Int(created.prefix(4)) { own["year"] = .int(year) }
             }
-            fields["pages"] = .int(info.pages)
-            for (key, value) in sidecar?.fields ?? [:] { fields[key] = value }
-            do {
-                var document = try DocumentReader.document(
-                    from: &fields, body: body, path: display, line: 1, defaultID: defaultID,
-                    lineOfField: { sidecar?.lines[$0] ?? 1 })
-                document.pageStarts = starts
-                reading.documents = [document.normalized]
-            } catch let error as CorpusError {
-                throw CorpusError(path: sidecarDisplay ?? display, line: sidecarDisplay == nil ? nil : error.line, message: error.message)
-            }
+            var document = try Sidecar.document(own: own, sidecar: sidecar, body: body, display: display, defaultID: defaultID)
+            document.pageStarts = starts
+            reading.documents = [document]
         } catch let error as CorpusError {
             reading.errors.append(error)
         } catch {

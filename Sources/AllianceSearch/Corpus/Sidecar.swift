@@ -38,4 +38,43 @@ enum Sidecar {
         }
         return try FrontMatter(yaml: try SourceText.decode(data, path: display), path: display)
     }
+
+    /// A read sidecar and the path its errors name.
+    struct Loaded {
+        var frontMatter: FrontMatter
+        var display: String
+    }
+
+    /// Reads the sidecar at `sidecarPath`, if any, naming it beside `display` (the path shown for its file).
+    ///
+    /// - Throws: `CorpusError` naming the sidecar.
+    static func load(_ sidecarPath: String?, beside display: String) throws -> Loaded? {
+        guard let sidecarPath else { return nil }
+        let shown = ((display as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent((sidecarPath as NSString).lastPathComponent)
+        return Loaded(frontMatter: try fields(at: sidecarPath, display: shown), display: shown)
+    }
+
+    /// The document of a PDF or HTML page: the fields the file gives of itself (`own`, its title falling back to the
+    /// file's name), the sidecar's over them, and `body`, in NFC.
+    ///
+    /// - Throws: `CorpusError`; one in a field the sidecar set names the sidecar and its line.
+    static func document(
+        own: [String: JSONValue], sidecar: Loaded?, body: String, display: String, defaultID: String
+    ) throws -> Document {
+        var fields = own
+        if fields["title"] == nil {
+            fields["title"] = .string(((display as NSString).lastPathComponent as NSString).deletingPathExtension)
+        }
+        for (key, value) in sidecar?.frontMatter.fields ?? [:] { fields[key] = value }
+        do {
+            return try DocumentReader.document(
+                from: &fields, body: body, path: display, line: 1, defaultID: defaultID,
+                lineOfField: { sidecar?.frontMatter.lines[$0] ?? 1 }
+            ).normalized
+        } catch let error as CorpusError {
+            guard let sidecar else { throw error }
+            throw CorpusError(path: sidecar.display, line: error.line, message: error.message)
+        }
+    }
 }

@@ -64,7 +64,7 @@ extension SearchEngine {
                 path: DisplayPath.relative(IndexPaths(indexPath: index.path).absolute(row["path"])),
                 line: row["line"],
                 metadata: (try? JSONDecoder().decode([String: JSONValue].self, from: Data(metadataJSON.utf8))) ?? [:],
-                body: body, pageStarts: Self.pageStarts(row["pages"]))
+                body: body, pageStarts: Document.pageStarts(json: row["pages"]))
         }
     }
 

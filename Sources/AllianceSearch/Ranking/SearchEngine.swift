@@ -249,7 +249,7 @@ public struct SearchEngine: Sendable {
                     score: score, mode: modeNote)
             }
             // A PDF's pages: which hold a matched word, and which each fragment is on.
-            let pageStarts = Self.pageStarts(row["pages"])
+            let pageStarts = Document.pageStarts(json: row["pages"])
             var snippets = builder.fragments(of: body.text, matches: body.ranges)
             var pages: [Int] = []
             if !pageStarts.isEmpty {
@@ -318,12 +318,6 @@ public struct SearchEngine: Sendable {
             }
         }
         return String(result)
-    }
-
-    /// The stored `pages` column (`Document.pagesJSON`) as offsets; empty for a document without pages.
-    static func pageStarts(_ text: String?) -> [Int] {
-        guard let text, text.count > 2 else { return [] }
-        return text.dropFirst().dropLast().split(separator: ",").compactMap { Int($0) }
     }
 
     static func lines(_ text: String) -> [String] {

@@ -12,7 +12,9 @@ struct PDFReaderTests {
     }
 
     private func read(_ url: URL) -> DocumentReader.Reading {
-        PDFReader.read(path: url.path, display: url.lastPathComponent, defaultID: "reports/" + url.deletingPathExtension().lastPathComponent)
+        PDFReader.read(
+            path: url.path, display: url.lastPathComponent, defaultID: "reports/" + url.deletingPathExtension().lastPathComponent,
+            sidecarPath: Sidecar.path(for: url.path))
     }
 
     @Test func eachPageIsKeptWithWhereItStarts() throws {
