@@ -38,7 +38,7 @@ struct FrontMatter {
         let yamlLines = Array(fileLines[1..<close])
         let bodyStart = fileLines[..<(close + 1)].reduce(0) { $0 + $1.utf8.count + 1 }
         body = text.utf8.count > bodyStart ? text[text.utf8.index(text.startIndex, offsetBy: bodyStart)...] : ""
-        (fields, lines) = try Self.parse(yamlLines, path: path, firstLine: 2)
+        (fields, lines) = try Self.parse(yamlLines, path: path, firstLine: 2, kind: "YAML front matter")
     }
 
     /// Parses a whole YAML file of fields: the sidecar of a PDF or HTML page (`report.pdf` + `report.yaml`), with
@@ -50,12 +50,12 @@ struct FrontMatter {
         if let last = lines.lastIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }), lines[last] == "..." || lines[last] == "---" {
             lines[last] = ""
         }
-        (fields, self.lines) = try Self.parse(lines, path: path, firstLine: 1)
+        (fields, self.lines) = try Self.parse(lines, path: path, firstLine: 1, kind: "YAML in this sidecar")
     }
 
     /// The fields of `yamlLines`, whose first line is line `firstLine` of the file, and the line each is set on.
     private static func parse(
-        _ yamlLines: [Substring], path: String, firstLine: Int
+        _ yamlLines: [Substring], path: String, firstLine: Int, kind: String
     ) throws -> (fields: [String: JSONValue], lines: [String: Int]) {
         var fields: [String: JSONValue] = [:]
         var lines: [String: Int] = [:]
@@ -63,7 +63,7 @@ struct FrontMatter {
         do {
             root = try Yams.compose(yaml: yamlLines.joined(separator: "\n"))
         } catch let error as YamlError {
-            throw Self.corpusError(error, path: path, yamlLines: yamlLines, firstLine: firstLine)
+            throw Self.corpusError(error, path: path, yamlLines: yamlLines, firstLine: firstLine, kind: kind)
         }
         guard let root else { return (fields, lines) }
         guard let mapping = root.mapping else {
@@ -160,11 +160,11 @@ struct FrontMatter {
         }
     }
 
-    private static func corpusError(_ error: YamlError, path: String, yamlLines: [Substring], firstLine: Int) -> CorpusError {
+    private static func corpusError(_ error: YamlError, path: String, yamlLines: [Substring], firstLine: Int, kind: String) -> CorpusError {
         switch error {
         case .scanner, .parser, .composer:
             let (line, detail) = describe(error)
-            return CorpusError(path: path, line: (line ?? 0) + firstLine - 1, message: "invalid YAML front matter: \(detail)")
+            return CorpusError(path: path, line: (line ?? 0) + firstLine - 1, message: "invalid \(kind): \(detail)")
         case let .duplicatedKeysInMapping(duplicates, context):
             // Name the line that sets the field again, not the start of the mapping.
             let repeated = duplicates.first.flatMap { key in
@@ -172,9 +172,9 @@ struct FrontMatter {
             }
             return CorpusError(
                 path: path, line: repeated.map { $0 + firstLine } ?? context.mark.line + firstLine - 1,
-                message: "invalid YAML front matter: the field \(duplicates.joined(separator: ", ")) is set twice")
+                message: "invalid \(kind): the field \(duplicates.joined(separator: ", ")) is set twice")
         default:
-            return CorpusError(path: path, line: 1, message: "invalid YAML front matter: \(error)")
+            return CorpusError(path: path, line: 1, message: "invalid \(kind): \(error)")
         }
     }
 }
