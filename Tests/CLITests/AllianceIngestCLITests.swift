@@ -30,7 +30,7 @@ struct AllianceIngestCLITests {
         #expect(result.status == 1)
         let errors = result.stderr.split(separator: "\n").map(String.init)
         #expect(errors.count == 2)
-        #expect(errors[0] == "corpus/export.jsonl:2: not a JSON object; each line must be one object such as {\"id\": …, \"title\": …, \"body\": …}")
+        #expect(errors[0] == "corpus/export.jsonl:2: invalid JSON at column 2: 'n' where a key was expected; keys are strings in double quotes")
         #expect(errors[1].hasPrefix("corpus/organisations/broken.md:3: invalid YAML front matter: "))
         #expect(result.stdout.contains("added 21, updated 0, unchanged 0, removed 0, failed 2 in "))
     }

@@ -14,7 +14,9 @@ public enum DocumentReader {
     /// 3: default ids are paths under the project folder (`IndexPaths.defaultID(for:)`).
     /// 4: text is normalised to NFC.
     /// 5: a NUL character becomes a space (SQLite cut the text there).
-    public static let version = 5
+    /// 6: HTML nested deeper than 256 levels is read (libxml2 stopped there); a JSONL line with a repeated key, a
+    ///    trailing comma or an integer over 64 bits is an error (`JSONParser`), not a document.
+    public static let version = 6
 
     /// What reading one file produced.
     public struct Reading: Sendable {
@@ -102,18 +104,22 @@ public enum DocumentReader {
 
     // MARK: JSON Lines
 
-    /// The document on one JSONL line (its bytes, without the newline), or `nil` for a blank line. It is not
-    /// normalised to NFC yet.
+    /// The document on one JSONL line (its UTF-8 bytes, without the newline), or `nil` for a blank line. It is not
+    /// normalised to NFC yet. The line is read by `JSONParser`'s strict rules.
     ///
-    /// - Throws: `CorpusError` naming the line.
-    static func jsonLineDocument(
-        _ line: Data, path: String, line lineNumber: Int, decoder: JSONDecoder = JSONDecoder()
-    ) throws -> Document? {
+    /// - Throws: `CorpusError` naming the line, and for bad JSON what is wrong at which column.
+    static func jsonLineDocument(_ line: ArraySlice<UInt8>, path: String, line lineNumber: Int) throws -> Document? {
         guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return nil }
-        guard case .object(var fields)? = try? decoder.decode(JSONValue.self, from: line) else {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch let failure as JSONParser.Failure {
+            throw CorpusError(path: path, line: lineNumber, message: failure.description)
+        }
+        guard case .object(var fields) = value else {
             throw CorpusError(
                 path: path, line: lineNumber,
-                message: "not a JSON object; each line must be one object such as {\"id\": …, \"title\": …, \"body\": …}")
+                message: "not a JSON object but \(value.kind); each line must be one object such as {\"id\": …, \"title\": …, \"body\": …}")
         }
         let body = try jsonBody(&fields, path: path, line: lineNumber)
         guard fields["id"]?.text.map({ !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) == true else {

@@ -144,7 +144,6 @@ public enum DocumentStream {
         var atStart = true
         var batch = Batch()
         var batchSize = 0
-        let decoder = JSONDecoder()
 
         init(path: String) {
             self.path = path
@@ -224,7 +223,7 @@ public enum DocumentStream {
                         path: path, line: line,
                         message: "invalid UTF-8 at byte \(offset) of the line; re-save the file as UTF-8 (for example with `iconv -t UTF-8`)")
                 }
-                if let document = try DocumentReader.jsonLineDocument(Data(bytes), path: path, line: line, decoder: decoder) {
+                if let document = try DocumentReader.jsonLineDocument(bytes, path: path, line: line) {
                     batch.documents.append(document.normalized)
                 }
             } catch let error as CorpusError {

@@ -35,6 +35,18 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
+    /// What kind of value it is, for messages: "a string", "an array".
+    var kind: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .int, .double: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {

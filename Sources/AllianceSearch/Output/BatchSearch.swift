@@ -35,9 +35,8 @@ public struct BatchSearch {
         var buffer = Data()
         func flush(_ lineData: Data) throws {
             number += 1
-            var line = String(decoding: lineData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.hasPrefix("\u{FEFF}") { line.removeFirst() }
-            guard !line.isEmpty else { return }
+            let line = String(decoding: lineData, as: UTF8.self)
+            guard !Self.trimmed(line).text.isEmpty else { return }
             summary.queries += 1
             let (output, total, failed) = try answer(line, number: number)
             if failed { summary.failed += 1 } else if total > 0 { summary.matched += 1 }
@@ -56,8 +55,20 @@ public struct BatchSearch {
         return summary
     }
 
+    /// A line without the white space around it (and a byte-order mark), and how many characters went from its start.
+    static func trimmed(_ line: String) -> (text: String, leading: Int) {
+        let scalars = line.unicodeScalars.drop { $0 == "\u{FEFF}" }
+        let text = String(String.UnicodeScalarView(scalars)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let leading = scalars.prefix { CharacterSet.whitespacesAndNewlines.contains($0) }.count
+        return (text, leading)
+    }
+
     /// The output line for one input line, the total it found, and whether it failed.
-    public func answer(_ line: String, number: Int) throws -> (String, Int, Bool) {
+    ///
+    /// A JSON line is read by `JSONParser`, the rules JSONL records follow: a repeated key, a trailing comma or a
+    /// lone surrogate is an error that says what and at which column of the line.
+    public func answer(_ rawLine: String, number: Int) throws -> (String, Int, Bool) {
+        let (line, leading) = Self.trimmed(rawLine)
         var id = String(number)
         var query = line
         do {
@@ -65,8 +76,15 @@ public struct BatchSearch {
             request.query = line
             // A line is JSON when it opens an object with a key; `{title}: sex` is a query.
             if line.hasPrefix("{\"") || line == "{}" {
-                guard case .object(let fields)? = try? JSONDecoder().decode(JSONValue.self, from: Data(line.utf8)) else {
-                    throw QueryError.invalidBatchLine(line: number, message: "not a JSON object")
+                let value: JSONValue
+                do {
+                    value = try JSONParser.parse(line)
+                } catch var failure as JSONParser.Failure {
+                    failure.column += leading
+                    throw QueryError.invalidBatchLine(line: number, message: failure.description)
+                }
+                guard case .object(let fields) = value else {
+                    throw QueryError.invalidBatchLine(line: number, message: "not a JSON object but \(value.kind)")
                 }
                 id = fields["id"]?.text ?? id
                 request = try Self.request(from: fields, defaults: defaults, line: number)

@@ -133,6 +133,13 @@ struct DocumentReaderTests {
         (#"{"id": "x", "title": "T", "body": {"nested": 1}}"#, #""body" must be a string"#),
         (#"{"id": "x", "title": "T", "body": "", "text": "other"}"#, #"both "body" and "text" are set; keep one of them"#),
         (#"{"id": "x", "title": "   "}"#, "missing title: add a 'title' field"),
+        // JSON faults say what is wrong and where (`JSONParserTests` has them all); a repeated key is refused, as in
+        // front matter, rather than the first one silently winning.
+        (#"{"id": "x", "title": "T", "title": "U"}"#, #"invalid JSON at column 27: the key "title" appears twice in one object; keep one of them"#),
+        (#"{"id": "x", "title": "T", "body": "\ud800"}"#, #"invalid JSON at column 36: the escape \uD800 is half of a surrogate pair, and no \uDC00–\uDFFF escape follows it; escape the whole character (a \uD800–\uDBFF escape, then a \uDC00–\uDFFF one) or write it as it is"#),
+        (#"{"id": "x", "title": "T", "n": "# + String(repeating: "[", count: 600), "invalid JSON at column 543: nested deeper than 512 arrays and objects; flatten the value"),
+        (#"{"id": "x", "title": "T",}"#, "invalid JSON at column 25: a trailing comma before }; remove the comma"),
+        (#"["id", "x"]"#, #"not a JSON object but an array; each line must be one object such as {"id": …, "title": …, "body": …}"#),
     ])
     func badJSONLRecordsAreRefused(line: String, message: String) {
         let reading = read(line, format: .jsonLines, path: "x.jsonl")

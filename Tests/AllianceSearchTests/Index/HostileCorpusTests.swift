@@ -50,7 +50,7 @@ struct HostileCorpusTests {
         expect("wrong.md", "'title' must be a single value", line: 3)
         expect("long.md", "too large: 47 MB")
         expect("export.jsonl", "too large: 47 MB", line: 2)
-        expect("export.jsonl", "not a JSON object", line: 3)
+        expect("export.jsonl", "invalid JSON at column 23: this string is never closed", line: 3)
         expect("badutf8.md", "invalid UTF-8", line: 5)
         expect("binary.md", "invalid UTF-8")
         expect("loop-a.md", "a link that leads to no file (Too many levels of symbolic links)")

@@ -56,6 +56,11 @@ struct BatchSearchTests {
         ("{title}: union", "\"id\":\"1\"", "\"parsed\":\"{title}: AND union\""),
         ("{\"id\": \"n\", \"query\": \"x\", \"limit\": -5}", "\"id\":\"n\"", "limit\\\" must be between 0 and 10000"),
         ("{\"id\": \"f\", \"query\": \"women\", \"facets\": \"type,country\"}", "\"id\":\"f\"", "\"country\":["),
+        // Batch lines follow the rules JSONL records follow (`JSONParser`): each fault named, with its column.
+        (#"{"id": "d", "query": "x", "query": "y"}"#, #""id":"1""#, #"batch line 1: invalid JSON at column 27: the key \"query\" appears twice in one object"#),
+        (#"  {"query": "x",}"#, #""id":"1""#, "invalid JSON at column 16: a trailing comma before }"),
+        (#"{"query": "\ud800"}"#, #""id":"1""#, #"invalid JSON at column 12: the escape \\uD800 is half of a surrogate pair"#),
+        (#"{"query": "x", "f": "# + String(repeating: "[", count: 600), #""id":"1""#, "invalid JSON at column 532: nested deeper than 512 arrays and objects"),
     ])
     func oddBatchLines(line: String, id: String, contains: String) throws {
         let batch = BatchSearch(engine: SearchEngine(index: Fixtures.corpusIndex), defaults: SearchRequest(query: ""))
