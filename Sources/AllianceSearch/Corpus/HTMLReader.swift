@@ -36,6 +36,7 @@ enum HTMLReader {
             if let author = page.author { own["author"] = .string(author) }
             if let description = page.description { own["description"] = .string(description) }
             reading.documents = [try Sidecar.document(own: own, sidecar: sidecar, body: page.text, display: path, defaultID: defaultID)]
+            reading.warnings = page.losses.map { CorpusError(path: path, line: $0.line, message: $0.message) }
         } catch let error as CorpusError {
             reading.errors.append(error)
         } catch {
@@ -51,6 +52,8 @@ enum HTMLReader {
         var language: String?
         var author: String?
         var description: String?
+        /// Text libxml2 did not read, and why: reported as warnings, never dropped silently.
+        var losses: [HTMLTree.Loss] = []
     }
 
     /// Parses `data` as HTML.
@@ -62,22 +65,16 @@ enum HTMLReader {
         // Only a `<meta>` declares it (`<script charset=…>` does not); so does a byte-order mark.
         let declared = head.range(of: #"<meta[^>]*charset"#, options: .regularExpression) != nil
             || data.starts(with: [0xEF, 0xBB, 0xBF]) || data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
-        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue)
-        let document: htmlDocPtr? = data.withUnsafeBytes { bytes in
-            guard let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self) else { return nil }
-            return htmlReadMemory(base, Int32(bytes.count), nil, declared ? nil : "UTF-8", options)
-        }
-        guard let document, let root = xmlDocGetRootElement(document) else {
-            if let document { xmlFreeDoc(document) }
+        guard let tree = HTMLTree(data: data, encoding: declared ? nil : "UTF-8"), let root = tree.root else {
             throw CorpusError(path: path, message: "no HTML document in it; is it a saved web page?")
         }
-        defer { xmlFreeDoc(document) }
+        defer { withExtendedLifetime(tree) {} }
 
-        var page = Page(text: "")
+        var page = Page(text: "", losses: tree.losses)
         page.language = attribute(root, "lang").flatMap { $0.split(separator: "-").first.map { String($0).lowercased() } }
         var firstHeading: String?
         var text = TextBuilder()
-        // Depth-first, with an explicit stack: libxml2 bounds nesting, but a page is still no reason to recurse.
+        // Depth-first, with an explicit stack: `HTMLTree` bounds nesting, but a page is still no reason to recurse.
         var stack: [(node: xmlNodePtr, entering: Bool, preformatted: Bool)] = [(root, true, false)]
         while let (node, entering, preformatted) = stack.popLast() {
             let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
@@ -160,7 +157,8 @@ enum HTMLReader {
 
         mutating func append(_ text: String, preformatted: Bool) {
             if preformatted {
-                let parts = text.split(separator: "\n", omittingEmptySubsequences: false)
+                // Every line break ends a line: "\r\n" is one `Character`, equal to neither "\n" nor "\r".
+                let parts = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
                 for (index, part) in parts.enumerated() {
                     if index > 0 { endLine() }
                     current += part
