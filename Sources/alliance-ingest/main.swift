@@ -132,8 +132,15 @@ struct AllianceIngest: ParsableCommand {
     }
 }
 
+/// Writes `text` to stderr with its control characters made visible (`TerminalText`): messages quote file paths,
+/// document ids and queries, which may hold any character.
 private func standardError(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
+    FileHandle.standardError.write(Data(TerminalText.visible(text).utf8))
+}
+
+/// Writes control text this program made itself (the progress line) to stderr as it is.
+private func standardError(_ control: TerminalControl) {
+    FileHandle.standardError.write(Data(control.text.utf8))
 }
 
 /// Exits as ArgumentParser would, but with status 2 for usage errors, as the README promises.

@@ -193,6 +193,8 @@ enum MatchModeArgument: String, ExpressibleByArgument, CaseIterable {
     var mode: MatchMode { MatchMode(rawValue: rawValue)! }
 }
 
+/// Writes `text` to stderr with its control characters made visible (`TerminalText`): messages quote file paths,
+/// document ids and queries, which may hold any character.
 private func standardError(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
+    FileHandle.standardError.write(Data(TerminalText.visible(text).utf8))
 }

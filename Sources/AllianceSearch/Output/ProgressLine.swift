@@ -3,10 +3,11 @@ public struct ProgressLine: Sendable {
     /// Seconds a run must have lasted before progress is shown, so that quick runs stay quiet.
     public static let delay = 1.0
 
-    public static func render(_ progress: IngestProgress) -> String {
-        "\r  \(progress.filesDone)/\(progress.filesTotal) files, \(progress.documentsDone) documents"
+    /// The line, which returns to the start of the line before it: control text, written as it is.
+    public static func render(_ progress: IngestProgress) -> TerminalControl {
+        TerminalControl("\r  \(progress.filesDone)/\(progress.filesTotal) files, \(progress.documentsDone) documents")
     }
 
     /// Clears the line once the run is over.
-    public static let clear = "\r\u{1B}[2K"
+    public static let clear = TerminalControl("\r\u{1B}[2K")
 }

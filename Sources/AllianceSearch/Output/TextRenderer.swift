@@ -10,6 +10,10 @@
 ///
 /// When `auto` mode relaxed the query, a line says so; a did-you-mean, facets and score explanations follow when
 /// there are any. Warnings are not part of it: they go to stderr.
+///
+/// Everything that comes from documents or from the user (titles, ids, types, paths, fragments, facet values, the
+/// query, the did-you-mean, concept names) goes through `TerminalText`, so that no control character in them reaches
+/// the terminal; only the highlight style's own markers do.
 public struct TextRenderer: Sendable {
     public var style: HighlightStyle
 
@@ -24,7 +28,7 @@ public struct TextRenderer: Sendable {
     }
 
     public func render(_ results: SearchResults) -> String {
-        let query = results.request.query
+        let query = Self.field(results.request.query)
         var out = ""
         if results.total == 0 {
             out = "No results for \"\(query)\".\n"
@@ -43,29 +47,31 @@ public struct TextRenderer: Sendable {
             out += "No document has all of the words; these have some of them, the most first.\n"
         }
         if let suggestion = results.suggestion {
-            out += "Did you mean: \(suggestion)\n"
+            out += "Did you mean: \(Self.field(suggestion))\n"
         }
         if results.request.explain {
             for expansion in results.expansions {
-                out += "Expanded \(expansion.matched) (issue \"\(expansion.concept)\") to: "
-                    + expansion.terms.joined(separator: " | ") + "\n"
+                out += "Expanded \(Self.field(expansion.matched)) (issue \"\(Self.field(expansion.concept))\") to: "
+                    + expansion.terms.map(Self.field).joined(separator: " | ") + "\n"
             }
             if !results.feedback.isEmpty {
                 out += "Feedback from the best documents (RM3) also ranked by: "
-                    + results.feedback.map { "\($0.word) \(Self.format($0.weight))" }.joined(separator: ", ") + "\n"
+                    + results.feedback.map { "\(Self.field($0.word)) \(Self.format($0.weight))" }.joined(separator: ", ") + "\n"
             }
         }
         for hit in results.hits {
-            out += "\n\(hit.rank). \(style.open)\(hit.title)\(style.close)\n"
-            var location = hit.line > 1 ? "\(hit.path):\(hit.line)" : hit.path
+            out += "\n\(hit.rank). \(style.open)\(Self.field(hit.title))\(style.close)\n"
+            var location = hit.line > 1 ? "\(Self.field(hit.path)):\(hit.line)" : Self.field(hit.path)
             if let page = hit.page {
                 let others = hit.pages.filter { $0 != page }
                 location += " p. \(page)" + (others.isEmpty ? "" : " (also \(Self.pageList(others)))")
             }
-            out += "   \(hit.type) · \(hit.id) · \(location) · score \(Self.format(hit.score))\n"
+            out += "   \(Self.field(hit.type)) · \(Self.field(hit.id)) · \(location) · score \(Self.format(hit.score))\n"
             let fragments = hit.snippets.map { snippet in
-                let text = snippet.marked(open: style.open, close: style.close)
-                    .split(whereSeparator: \.isNewline).joined(separator: " ")
+                // Made visible before it is marked: one scalar for one, so the highlights' offsets still hold.
+                var visible = snippet
+                visible.text = TerminalText.visible(snippet.text)
+                let text = TerminalText.oneLine(visible.marked(open: style.open, close: style.close))
                 let ends = text.last.map { ".!?।॥។".contains($0) } ?? true
                 return (snippet.start > 0 ? "…" : "") + text + (ends ? "" : "…")
             }
@@ -82,11 +88,16 @@ public struct TextRenderer: Sendable {
         if !facets.isEmpty {
             out += "\nFacets over all \(results.total) matches:\n"
             for (facet, counts) in facets {
-                let values = counts.isEmpty ? "none" : counts.map { "\($0.value) \($0.count)" }.joined(separator: ", ")
+                let values = counts.isEmpty ? "none" : counts.map { "\(Self.field($0.value)) \($0.count)" }.joined(separator: ", ")
                 out += "  \(facet.rawValue): \(values)\n"
             }
         }
         return out
+    }
+
+    /// Text from a document or the user, safe for a terminal and on one line.
+    static func field(_ text: String) -> String {
+        TerminalText.oneLine(TerminalText.visible(text))
     }
 
     static func format(_ value: Double) -> String {
