@@ -27,13 +27,29 @@ public struct DelimitedRenderer: Sendable {
         return rows.map { $0.map(field).joined(separator: separator) + newline }.joined()
     }
 
+    /// One field, read and written as Unicode scalars, never `Character`s: "\r\n" is one `Character`, equal to
+    /// neither "\n" nor "\r", and so is a comma or a quote followed by a combining mark. A field holding one was
+    /// written unquoted (or its quote not doubled), which split or shifted the row for every CSV reader.
     private func field(_ value: String) -> String {
+        var scalars = String.UnicodeScalarView()
         switch style {
         case .csv:
-            guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+            scalars.append("\"")
+            for scalar in value.unicodeScalars {
+                scalars.append(scalar)
+                if scalar == "\"" { scalars.append("\"") }
+            }
+            scalars.append("\"")
         case .tsv:
-            return String(value.map { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
+            var previous: Unicode.Scalar?
+            for scalar in value.unicodeScalars {
+                // A line break or a tab becomes one space; "\r\n" is one line break.
+                if scalar == "\n", previous == "\r" { previous = scalar; continue }
+                scalars.append(scalar == "\t" || scalar == "\n" || scalar == "\r" ? " " : scalar)
+                previous = scalar
+            }
         }
+        return String(scalars)
     }
 }
