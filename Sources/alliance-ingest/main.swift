@@ -36,10 +36,17 @@ struct AllianceIngest: ParsableCommand {
     @Flag(help: "Run SQLite's and FTS5's integrity checks on the index and report; exit 3 on any problem.")
     var check = false
 
+    @Flag(help: "With --check: first finish what an interrupted run left undone (a purge's scrub, a stopped rebuild's file).")
+    var repair = false
+
+    @Flag(help: "Follow links inside the folders to files outside them (by default such links are skipped with a warning). Recorded in the index for later runs.")
+    var followLinks = false
+
     @Flag(name: .shortAndLong, help: "Print nothing but errors.")
     var quiet = false
 
     func validate() throws {
+        if repair && !check { throw ValidationError("--repair goes with --check") }
         if check && (!purge.isEmpty || !paths.isEmpty || rebuild) {
             throw ValidationError("--check runs alone: without PATH, --rebuild or --purge")
         }
@@ -60,11 +67,13 @@ struct AllianceIngest: ParsableCommand {
         var shown = false
         let report: IngestReport
         do {
-            report = try Ingester.run(.init(roots: paths, indexPath: indexPath, rebuild: rebuild, secure: secure)) { progress in
+            let options = Ingester.Options(
+                roots: paths, indexPath: indexPath, rebuild: rebuild, secure: secure, followLinks: followLinks)
+            report = try Ingester.run(options, notice: { standardError("alliance-ingest: \($0)\n") }, progress: { progress in
                 guard showProgress, Date().timeIntervalSince(start) > ProgressLine.delay else { return }
                 shown = true
                 standardError(ProgressLine.render(progress))
-            }
+            })
         } catch {
             if shown { standardError(ProgressLine.clear) }
             standardError("alliance-ingest: \(error.localizedDescription)\n")
@@ -75,6 +84,9 @@ struct AllianceIngest: ParsableCommand {
         for warning in report.warnings { standardError("\(warning.prefixed("warning"))\n") }
         if !quiet {
             if let reason = report.rebuildReason { print("built \(indexPath) (\(reason))") }
+            if let since = report.finishedScrubFrom {
+                print("finished the scrub an interrupted purge left (recorded \(since)): no text of removed documents is left in \(indexPath)")
+            }
             print(report.summary)
         }
         if report.failed > 0 { throw ExitCode(ExitStatus.partial.rawValue) }
@@ -84,18 +96,25 @@ struct AllianceIngest: ParsableCommand {
     private func runCheck(_ indexPath: String) throws {
         let report: IndexCheck.Report
         do {
-            report = try IndexCheck.run(indexPath: indexPath)
+            report = try IndexCheck.run(indexPath: indexPath, repair: repair, notice: { standardError("alliance-ingest: \($0)\n") })
         } catch {
             standardError("alliance-ingest: \(error.localizedDescription)\n")
             throw ExitCode(ExitStatus.forError(error).rawValue)
         }
-        for problem in report.problems + report.unchecked { standardError("\(indexPath): \(problem)\n") }
-        if report.problems.isEmpty && !report.unchecked.isEmpty {
-            standardError("alliance-ingest: \(indexPath) could not be fully checked here; no damage was found in what was checked\n")
+        if !quiet { for done in report.repaired { print("\(indexPath): \(done)") } }
+        for problem in report.notes + report.problems + report.unfinished + report.unchecked {
+            standardError("\(indexPath): \(problem)\n")
+        }
+        if !report.problems.isEmpty {
+            standardError("alliance-ingest: \(indexPath) failed its checks; rebuild it with `alliance-ingest --rebuild --index \(indexPath)`\n")
             throw ExitCode(ExitStatus.index.rawValue)
         }
-        guard report.isSound else {
-            standardError("alliance-ingest: \(indexPath) failed its checks; rebuild it with `alliance-ingest --rebuild`\n")
+        if !report.unfinished.isEmpty {
+            standardError("alliance-ingest: \(indexPath) is whole, but an interrupted run left work undone; finish it with `alliance-ingest --check --repair --index \(indexPath)`\n")
+            throw ExitCode(ExitStatus.index.rawValue)
+        }
+        if !report.unchecked.isEmpty {
+            standardError("alliance-ingest: \(indexPath) could not be fully checked here; no damage was found in what was checked\n")
             throw ExitCode(ExitStatus.index.rawValue)
         }
         if !quiet {
@@ -107,7 +126,7 @@ struct AllianceIngest: ParsableCommand {
     private func runPurge(_ indexPath: String) throws {
         let report: Purge.Report
         do {
-            report = try Purge.run(ids: purge, indexPath: indexPath)
+            report = try Purge.run(ids: purge, indexPath: indexPath, notice: { standardError("alliance-ingest: \($0)\n") })
         } catch {
             standardError("alliance-ingest: \(error.localizedDescription)\n")
             throw ExitCode(ExitStatus.forError(error).rawValue)
@@ -117,7 +136,14 @@ struct AllianceIngest: ParsableCommand {
             standardError("\(source): still holds a purged document; remove it there too, or it comes back when the file changes or the index is rebuilt\n")
         }
         if !quiet {
-            print("purged \(report.purged.count) document(s); the index file was rewritten (\(report.bytesBefore) → \(report.bytesAfter) bytes)")
+            if let since = report.finishedScrubFrom {
+                print("finished the scrub an interrupted purge left (recorded \(since))")
+            }
+            if report.purged.isEmpty && report.finishedScrubFrom == nil {
+                print("purged 0 documents; the index was not changed")
+            } else {
+                print("purged \(report.purged.count) document(s); the index file was rewritten (\(report.bytesBefore) → \(report.bytesAfter) bytes)")
+            }
         }
         if !report.unknown.isEmpty { throw ExitCode(ExitStatus.partial.rawValue) }
     }

@@ -95,8 +95,8 @@ struct AllianceIngestCLITests {
         try handle.close()
         let damaged = try CLIRunner.run("alliance-ingest", ["--check"], in: folder)
         #expect(damaged.status == 3)
-        #expect(damaged.stderr.hasSuffix("alliance-ingest: index/alliance.sqlite failed its checks; rebuild it with `alliance-ingest --rebuild`\n")
-            || damaged.stderr.contains("is damaged"))
+        #expect(damaged.stderr.hasSuffix("alliance-ingest: index/alliance.sqlite failed its checks; rebuild it with `alliance-ingest --rebuild --index index/alliance.sqlite`\n")
+            || damaged.stderr.contains("is damaged"), "\(damaged.stderr)")
     }
 
     /// Kill -9 in the middle of a large ingest: the index keeps its previous contents and stays searchable.

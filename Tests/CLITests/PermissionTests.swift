@@ -99,4 +99,25 @@ struct PermissionTests {
         #expect(ingest.stderr.contains("cannot use the index media/alliance.sqlite"), "\(ingest.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("index").path).sorted() == before)
     }
+
+    /// An index in a folder another user owns, readable but not writable: SQLite cannot make its shared-memory file
+    /// there, so the index is read as immutable, and searched; a stopped rebuild's file beside it, which this user
+    /// cannot remove, is named.
+    @Test(.enabled(if: PermissionTests.isRoot, "needs root to search as another user"))
+    func anIndexInAFolderTheUserCannotWriteIsSearched() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try CLIRunner.run("alliance-ingest", [], in: folder).status == 0)
+        try Data(repeating: 1, count: 2048).write(to: folder.appendingPathComponent("index/alliance.sqlite.rebuild-4242"))
+        let tool = folder.appendingPathComponent("alliance-query")
+        try FileManager.default.copyItem(at: CLIRunner.productsFolder.appendingPathComponent("alliance-query"), to: tool)
+        try Self.shell("chmod 755 . index && chmod 644 index/*", in: folder)
+        let run = try Self.shell(
+            "setpriv --reuid=nobody --regid=nogroup --clear-groups ./alliance-query --format tsv 'police brutality'; echo \"status $?\"",
+            in: folder)
+        #expect(run.output.contains("status 0"), "\(run.output)")
+        #expect(Self.ids(run.output.components(separatedBy: "status")[0].split(separator: "\n").filter { !$0.hasPrefix("alliance-query:") }.joined(separator: "\n")).first == "speak-out-take-action", "\(run.output)")
+        #expect(run.output.contains("a rebuild that was stopped left index/alliance.sqlite.rebuild-4242 (2 KB), which cannot be removed from here; delete it"), "\(run.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("index").path).sorted() == ["alliance.sqlite", "alliance.sqlite.rebuild-4242"])
+    }
 }

@@ -23,6 +23,8 @@ public enum CorpusScanner {
         public var files: [SourceFile] = []
         /// Folders or files that could not be listed or are not documents.
         public var errors: [CorpusError] = []
+        /// Files left out on purpose that the user should know of: links that lead outside the folders ingested.
+        public var warnings: [CorpusError] = []
         /// Folders (absolute paths) that could not be listed: what the index holds from them must be kept.
         public var unlisted: [String] = []
     }
@@ -34,92 +36,123 @@ public enum CorpusScanner {
 
     /// Lists the document files under each root.
     ///
-    /// A root that is a symbolic link is followed, and so are links to files inside a folder; links to folders
-    /// inside a folder are not (they could loop). Paths are reported under the root as it was named, so that the
-    /// index does not change when a link is pointed elsewhere.
+    /// A root is taken as the user named it: a root that is a symbolic link is followed. Inside a folder, links to
+    /// files are followed only when the file they lead to lies under one of the roots, so that a link planted in a
+    /// corpus (`corpus/passwd.txt → /etc/passwd`) does not put a file from elsewhere into the index; `followLinks`
+    /// follows them wherever they lead. Links to folders inside a folder are never followed (they could loop). Paths
+    /// are reported under the root as it was named, so that the index does not change when a link is pointed
+    /// elsewhere.
     ///
     /// - Throws: `CorpusError` when a root does not exist: that is a mistake in the command, not in the corpus.
-    public static func scan(roots: [String]) throws -> Scan {
+    public static func scan(roots: [String], followLinks: Bool = false) throws -> Scan {
         var scan = Scan()
-        var seen = Set<String>()
-        let manager = FileManager.default
-        func add(_ file: SourceFile?) {
-            if let file, seen.insert(file.path).inserted { scan.files.append(file) }
-        }
-        for root in roots {
+        let resolvedRoots = roots.map { URL(fileURLWithPath: absolutePath($0)).resolvingSymlinksInPath().path }
+        let policy = LinkPolicy(roots: followLinks ? nil : resolvedRoots)
+        for (root, resolvedPath) in zip(roots, resolvedRoots) {
             let rootPath = absolutePath(root)
-            let resolved = URL(fileURLWithPath: rootPath).resolvingSymlinksInPath()
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: resolved.path, isDirectory: &isDirectory) else {
-                throw CorpusError(path: root, message: "no such file or folder")
-            }
-            let rootName = URL(fileURLWithPath: rootPath).lastPathComponent
-            if !isDirectory.boolValue {
-                guard let format = DocumentFormat(fileName: rootName) else {
+            let kind = FileKind.at(resolvedPath)
+            guard kind != .missing else { throw CorpusError(path: root, message: "no such file or folder") }
+            guard kind == .folder else {
+                guard let format = DocumentFormat(fileName: URL(fileURLWithPath: rootPath).lastPathComponent) else {
                     scan.errors.append(CorpusError(path: root, message: "not a document: use .md, .txt, .jsonl, .pdf or .html files"))
                     continue
                 }
-                guard (try? resolved.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else {
-                    scan.errors.append(CorpusError(path: root, message: "not a regular file (a pipe, socket or device); skipped"))
+                guard kind.isRegular else {
+                    scan.errors.append(CorpusError(path: root, message: "\(kind.noun), not a regular file; skipped"))
                     continue
                 }
-                add(sourceFile(path: rootPath, target: resolved.path, format: format, errors: &scan.errors))
+                if let file = sourceFile(path: rootPath, target: resolvedPath, format: format, errors: &scan.errors) {
+                    scan.files.append(file)
+                }
                 continue
             }
-            let keys: [URLResourceKey] = [.isRegularFileKey, .isSymbolicLinkKey]
-            var unlisted: [String] = []
-            let resolvedPrefix = resolved.path.hasSuffix("/") ? resolved.path : resolved.path + "/"
-            let enumerator = manager.enumerator(
-                at: resolved, includingPropertiesForKeys: keys, options: [.skipsHiddenFiles],
-                errorHandler: { url, _ in
-                    unlisted.append(url.standardizedFileURL.path)
-                    return true
-                })
-            while let url = enumerator?.nextObject() as? URL {
-                guard let format = DocumentFormat(fileName: url.lastPathComponent) else { continue }
-                let found = url.standardizedFileURL.path
-                guard found.hasPrefix(resolvedPrefix) else { continue }
-                let relative = String(found.dropFirst(resolvedPrefix.count))
-                let values = try? url.resourceValues(forKeys: Set(keys))
-                var target = found
-                let shown = DisplayPath.relative(rootPath + "/" + relative)
-                if values?.isSymbolicLink == true {
-                    target = url.resolvingSymlinksInPath().path
-                    var targetIsDirectory: ObjCBool = false
-                    guard manager.fileExists(atPath: target, isDirectory: &targetIsDirectory) else {
-                        // stat(2) follows the links, and says why it could not: a loop, or a missing target.
-                        var status = stat()
-                        let reason = stat(found, &status) == 0 ? "it cannot be followed" : String(cString: strerror(errno))
-                        scan.errors.append(CorpusError(path: shown, message: "a link that leads to no file (\(reason)); skipped"))
-                        continue
-                    }
-                    if targetIsDirectory.boolValue { continue }
-                    if (try? URL(fileURLWithPath: target).resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile != true {
-                        scan.errors.append(CorpusError(path: shown, message: "a link to something that is not a regular file; skipped"))
-                        continue
-                    }
-                } else if values?.isRegularFile != true {
-                    // A named pipe, a socket or a device: reading it could block for ever.
-                    var isFolder: ObjCBool = false
-                    if manager.fileExists(atPath: found, isDirectory: &isFolder), !isFolder.boolValue {
-                        scan.errors.append(CorpusError(path: shown, message: "not a regular file (a pipe, socket or device); skipped"))
-                    }
+            list(folder: resolvedPath, as: rootPath, policy: policy, into: &scan)
+        }
+        // A file named twice (as a root and under a folder root, or under two nested roots) is listed once.
+        var seen = Set<String>()
+        scan.files = scan.files.filter { seen.insert($0.path).inserted }.sorted { $0.path < $1.path }
+        return scan
+    }
+
+    /// Whether `path` is `root` or lies under it; both absolute.
+    static func isPath(_ path: String, under root: String) -> Bool {
+        path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+    }
+
+    /// Which links inside a folder are followed: those to files under `roots` (resolved), or all when it is `nil`.
+    struct LinkPolicy {
+        let roots: [String]?
+
+        func allows(_ target: String) -> Bool {
+            roots?.contains { CorpusScanner.isPath(target, under: $0) } ?? true
+        }
+    }
+
+    /// Lists the document files under the folder `resolved` (a root, links resolved), reporting them under
+    /// `rootPath`, the root as it was named.
+    private static func list(
+        folder resolved: String, as rootPath: String, policy: LinkPolicy, into scan: inout Scan
+    ) {
+        let keys: [URLResourceKey] = [.isRegularFileKey, .isSymbolicLinkKey]
+        var unlisted: [String] = []
+        let resolvedPrefix = resolved.hasSuffix("/") ? resolved : resolved + "/"
+        let enumerator = FileManager.default.enumerator(
+            at: URL(fileURLWithPath: resolved), includingPropertiesForKeys: keys, options: [.skipsHiddenFiles],
+            errorHandler: { url, _ in
+                unlisted.append(url.standardizedFileURL.path)
+                return true
+            })
+        while let url = enumerator?.nextObject() as? URL {
+            guard let format = DocumentFormat(fileName: url.lastPathComponent) else { continue }
+            let found = url.standardizedFileURL.path
+            guard found.hasPrefix(resolvedPrefix) else { continue }
+            let named = rootPath + "/" + found.dropFirst(resolvedPrefix.count)
+            let shown = DisplayPath.relative(named)
+            var target = found
+            switch FileKind.at(found, followingLinks: false) {
+            case .regular:
+                break
+            case .folder:
+                continue
+            case .link:
+                let kind = FileKind.at(found)
+                target = url.resolvingSymlinksInPath().path
+                if kind == .folder { continue }
+                if kind == .link {
+                    // stat(2) follows the links, and says why it could not: a loop, or a missing target.
+                    var status = stat()
+                    let reason = stat(found, &status) == 0 ? "it cannot be followed" : String(cString: strerror(errno))
+                    scan.errors.append(CorpusError(path: shown, message: "a link that leads to no file (\(reason)); skipped"))
                     continue
                 }
-                add(sourceFile(path: rootPath + "/" + relative, target: target, format: format, errors: &scan.errors))
+                guard kind.isRegular else {
+                    scan.errors.append(CorpusError(path: shown, message: "a link to \(kind.noun); skipped"))
+                    continue
+                }
+                guard policy.allows(target) else {
+                    scan.warnings.append(CorpusError(
+                        path: shown,
+                        message: "a link to \(target), outside the folders being ingested; skipped (ingest with --follow-links to follow such links)"))
+                    continue
+                }
+            case let kind:
+                // A named pipe, a socket or a device: reading it could block for ever.
+                scan.errors.append(CorpusError(path: shown, message: "\(kind.noun), not a regular file; skipped"))
+                continue
             }
-            for folder in unlisted {
-                // Report and remember the folder under the root as it was named, like the files.
-                let named = folder.hasPrefix(resolvedPrefix) ? rootPath + "/" + folder.dropFirst(resolvedPrefix.count) : rootPath
-                let reason = access(folder, R_OK | X_OK) == 0 ? "it could not be read" : String(cString: strerror(errno))
-                scan.errors.append(CorpusError(
-                    path: DisplayPath.relative(named),
-                    message: "cannot list this folder (\(reason)); what the index holds from it is kept"))
-                scan.unlisted.append(named)
+            if let file = sourceFile(path: named, target: target, format: format, errors: &scan.errors) {
+                scan.files.append(file)
             }
         }
-        scan.files.sort { $0.path < $1.path }
-        return scan
+        for folder in unlisted {
+            // Report and remember the folder under the root as it was named, like the files.
+            let named = folder.hasPrefix(resolvedPrefix) ? rootPath + "/" + folder.dropFirst(resolvedPrefix.count) : rootPath
+            let reason = access(folder, R_OK | X_OK) == 0 ? "it could not be read" : String(cString: strerror(errno))
+            scan.errors.append(CorpusError(
+                path: DisplayPath.relative(named),
+                message: "cannot list this folder (\(reason)); what the index holds from it is kept"))
+            scan.unlisted.append(named)
+        }
     }
 
     /// A file found at `path`, whose size and date are those of `target` (itself, or where a link points).

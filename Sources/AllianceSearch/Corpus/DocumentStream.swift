@@ -30,11 +30,23 @@ public enum DocumentStream {
     /// A file that could not be read (opened, or read to its end).
     public struct ReadFailure: Error, Sendable {
         public var code: Int32
+        /// What the path turned out to be, when it is not a regular file (replaced since it was listed).
+        var kind: FileKind?
         public var reason: String { String(cString: strerror(code)) }
+
+        /// Opens a file to read through `FileKind.openForReading`: never a pipe or device, and never blocking.
+        static func open(_ path: String) throws -> Int32 {
+            do {
+                return try FileKind.openForReading(path)
+            } catch let refusal as FileKind.Refusal {
+                throw ReadFailure(code: refusal.code, kind: refusal.kind)
+            }
+        }
 
         /// What a user should be told, with what to do.
         public var advice: String {
-            switch code {
+            if let kind { return "\(kind.noun), not a regular file; skipped" }
+            return switch code {
             case ENOENT: "it was deleted or moved while the ingest ran; run the ingest again"
             case EACCES, EPERM: "\(reason); check its permissions"
             default: reason
@@ -60,8 +72,7 @@ public enum DocumentStream {
             try body(PDFReader.read(path: path, display: display, defaultID: defaultID, sidecarPath: sidecar))
             return hash
         }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ReadFailure(code: errno) }
+        let descriptor = try ReadFailure.open(path)
         defer { close(descriptor) }
         guard format == .jsonLines else {
             // A saved web page carries markup, scripts and inline images besides its text: it may be larger on disk,
@@ -123,8 +134,7 @@ public enum DocumentStream {
 
     /// Adds the bytes of the file at `path` to `hasher`, a megabyte at a time.
     private static func combine(_ path: String, into hasher: inout ContentHasher) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw ReadFailure(code: errno) }
+        let descriptor = try ReadFailure.open(path)
         defer { close(descriptor) }
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {

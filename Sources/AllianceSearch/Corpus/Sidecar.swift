@@ -28,8 +28,11 @@ enum Sidecar {
     ///
     /// - Throws: `CorpusError` naming the sidecar: unreadable, too large, not UTF-8, or invalid YAML.
     static func fields(at path: String, display: String) throws -> FrontMatter {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CorpusError(path: display, message: "cannot read this sidecar: \(String(cString: strerror(errno)))")
+        let handle: FileHandle
+        do {
+            handle = FileHandle(fileDescriptor: try FileKind.openForReading(path), closeOnDealloc: true)
+        } catch let refusal as FileKind.Refusal {
+            throw CorpusError(path: display, message: "cannot read this sidecar: \(refusal.reason)")
         }
         defer { try? handle.close() }
         let data = (try? handle.read(upToCount: maximumBytes + 1)) ?? Data()

@@ -21,6 +21,10 @@ public enum IndexError: Error, Sendable, LocalizedError, Equatable {
     case diskFull(path: String)
     /// Any other SQLite or file-system failure.
     case io(path: String, detail: String)
+    /// Documents were removed, and no search finds them any more, but the scrub that overwrites their text in the
+    /// file could not finish (`Scrub`): their text may still be in it. The index records this, and the next purge,
+    /// ingest or `--check --repair` finishes the scrub.
+    case scrubUnfinished(path: String, reason: String)
 
     public var errorDescription: String? {
         switch self {
@@ -40,12 +44,17 @@ public enum IndexError: Error, Sendable, LocalizedError, Equatable {
             "the disk is full while writing \(path); nothing was changed. Free some space and run the ingest again"
         case .io(let path, let detail):
             "cannot use the index \(path): \(detail)"
+        case .scrubUnfinished(let path, let reason):
+            "the documents were removed from \(path) and no search finds them, but their text may still be in the index file: \(reason). The unfinished scrub is recorded in the index; run `alliance-ingest --check --repair --index \(path)` to finish it"
         }
     }
 
     /// Translates an SQLite error met while using the index at `path` into a message of ours: SQLite's own text
     /// (and the SQL it was running) is not for users.
     static func translating(_ error: any Error, path: String) -> any Error {
+        if let malformed = error as? IndexSettings.Malformed {
+            return IndexError.corrupt(path: path, detail: malformed.detail)
+        }
         guard let error = error as? DatabaseError else { return error }
         switch error.resultCode {
         case .SQLITE_NOTADB:
@@ -62,7 +71,7 @@ public enum IndexError: Error, Sendable, LocalizedError, Equatable {
         case .SQLITE_FULL:
             return IndexError.diskFull(path: path)
         case .SQLITE_READONLY:
-            return IndexError.io(path: path, detail: "the file or its folder is read-only")
+            return IndexError.io(path: path, detail: "the file or its folder is read-only to this user")
         case .SQLITE_CANTOPEN:
             return IndexError.io(path: path, detail: "it cannot be opened; check that its folder exists and can be written")
         case .SQLITE_PERM:

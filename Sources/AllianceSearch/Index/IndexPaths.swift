@@ -48,9 +48,4 @@ struct IndexPaths: Sendable {
         return URL(fileURLWithPath: stored, relativeTo: URL(fileURLWithPath: base, isDirectory: true))
             .standardizedFileURL.path
     }
-
-    /// Whether `path` is `root` or lies under it; both absolute.
-    static func isPath(_ path: String, under root: String) -> Bool {
-        path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
-    }
 }

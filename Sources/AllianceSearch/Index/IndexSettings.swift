@@ -12,14 +12,17 @@ public struct IndexSettings: Sendable, Equatable {
     public var readerVersion: Int
     /// The folders and files ingested into this index, as stored: relative to the index's folder.
     public var roots: [String]
+    /// Whether links inside the roots are followed wherever they lead (`--follow-links`), so that every later
+    /// ingest and refresh lists the same files.
+    public var followLinks: Bool
     public var createdAt: String
     public var updatedAt: String
 
     /// The settings of a new index built by this version.
-    static func current(roots: [String], now: String) -> IndexSettings {
+    static func current(roots: [String], followLinks: Bool = false, now: String) -> IndexSettings {
         IndexSettings(
             schemaVersion: IndexSchema.version, tokenizer: TokenizerSettings.recordedValue,
-            readerVersion: DocumentReader.version, roots: roots, createdAt: now, updatedAt: now)
+            readerVersion: DocumentReader.version, roots: roots, followLinks: followLinks, createdAt: now, updatedAt: now)
     }
 
     /// Why this index must be rebuilt before this version can use it, or `nil` when it can be used as it is.
@@ -36,19 +39,36 @@ public struct IndexSettings: Sendable, Equatable {
         return nil
     }
 
+    /// A recorded setting that cannot be what it says: the index was damaged or edited by hand.
+    struct Malformed: Error, Sendable {
+        var key: String
+        var value: String
+
+        /// `its recorded schema_version is "abc", not a number`
+        var detail: String {
+            let shown = value.count > 40 ? value.prefix(40) + "…" : Substring(value)
+            return "its recorded \(key) is \(String(reflecting: String(shown))), not a number"
+        }
+    }
+
     /// Reads the settings; `nil` when the table is empty (an index whose first build never committed).
     ///
     /// `SELECT "key", "value" FROM "index_settings"`
+    ///
+    /// - Throws: `Malformed` when a version is recorded but is not a number.
     static func fetch(_ db: Database) throws -> IndexSettings? {
         let rows = try Row.fetchAll(db, sql: #"SELECT "key", "value" FROM "index_settings""#)
         let values = Dictionary(rows.map { ($0["key"] as String, $0["value"] as String) }, uniquingKeysWith: { a, _ in a })
-        guard let version = values["schema_version"].flatMap(Int.init), let tokenizer = values["tokenizer"] else {
-            return nil
+        func number(_ key: String) throws -> Int? {
+            guard let text = values[key] else { return nil }
+            guard let number = Int(text) else { throw Malformed(key: key, value: text) }
+            return number
         }
+        guard let version = try number("schema_version"), let tokenizer = values["tokenizer"] else { return nil }
         let roots = values["roots"].flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
         return IndexSettings(
-            schemaVersion: version, tokenizer: tokenizer, readerVersion: values["reader_version"].flatMap(Int.init) ?? 0,
-            roots: roots, createdAt: values["created_at"] ?? "",
+            schemaVersion: version, tokenizer: tokenizer, readerVersion: try number("reader_version") ?? 0,
+            roots: roots, followLinks: values["follow_links"] == "1", createdAt: values["created_at"] ?? "",
             updatedAt: values["updated_at"] ?? "")
     }
 
@@ -59,7 +79,7 @@ public struct IndexSettings: Sendable, Equatable {
         let rootsJSON = String(decoding: try JSONEncoder().encode(roots), as: UTF8.self)
         let values = [
             ("schema_version", String(schemaVersion)), ("tokenizer", tokenizer),
-            ("reader_version", String(readerVersion)), ("roots", rootsJSON),
+            ("reader_version", String(readerVersion)), ("roots", rootsJSON), ("follow_links", followLinks ? "1" : "0"),
             ("created_at", createdAt), ("updated_at", updatedAt),
         ]
         for (key, value) in values {

@@ -15,6 +15,9 @@ public struct IngestReport: Sendable, Equatable {
     public var seconds = 0.0
     /// Why the index was built from scratch, or `nil` when it was updated in place.
     public var rebuildReason: String?
+    /// When a scrub that an interrupted purge or `--secure` ingest left unfinished was finished by this ingest: the
+    /// time it was recorded.
+    public var finishedScrubFrom: String?
 
     public init() {}
 

@@ -58,13 +58,14 @@ extension Ingester {
 
         mutating func ingest() throws {
             report.errors = scan.errors
+            report.warnings = scan.warnings
             let manifest = try Manifest.entries(db, paths: paths, under: roots)
             let scanned = Set(scan.files.map(\.path))
 
             // A root that lists no file although the index has files from it is taken to be unmounted, not emptied.
             let emptyRoots = roots.filter { root in
-                !scan.files.contains { IndexPaths.isPath($0.path, under: root) }
-                    && manifest.keys.contains { IndexPaths.isPath($0, under: root) }
+                !scan.files.contains { CorpusScanner.isPath($0.path, under: root) }
+                    && manifest.keys.contains { CorpusScanner.isPath($0, under: root) }
             }
             for root in emptyRoots {
                 report.errors.append(CorpusError(
@@ -75,7 +76,7 @@ extension Ingester {
             // 1. Files that are gone take their documents with them, unless their folder could not be listed.
             let keptFolders = emptyRoots + scan.unlisted
             for path in manifest.keys.sorted() where !scanned.contains(path) {
-                guard !keptFolders.contains(where: { IndexPaths.isPath(path, under: $0) }) else {
+                guard !keptFolders.contains(where: { CorpusScanner.isPath(path, under: $0) }) else {
                     report.unchanged += try DocumentStore.count(db, storedPath: paths.stored(path))
                     continue
                 }

@@ -20,7 +20,7 @@ enum Manifest {
             db, sql: #"SELECT "path", "size", "modified_at", "content_hash", "has_errors" FROM "sources""#)
         while let row = try rows.next() {
             let path = paths.absolute(row["path"])
-            guard roots.contains(where: { IndexPaths.isPath(path, under: $0) }) else { continue }
+            guard roots.contains(where: { CorpusScanner.isPath(path, under: $0) }) else { continue }
             entries[path] = Entry(
                 size: row["size"], modifiedAt: row["modified_at"], contentHash: row["content_hash"],
                 hasErrors: row["has_errors"])

@@ -16,6 +16,30 @@ public final class SearchIndex: Sendable {
         self.queue = queue
     }
 
+    /// Closes the connection, then removes the write-ahead log and shared-memory file that a read-only connection
+    /// leaves behind (SQLite lets only a read-write one remove them), when no other process has the index open.
+    ///
+    /// They are removed by SQLite itself, through a read-write connection that only opens and closes, under the
+    /// index's `WriterLock` (taken here, or already held by this process): no rebuild can rename another file into
+    /// place meanwhile, and SQLite removes them only when it can lock the whole file, that is, when nobody else
+    /// reads or writes it. Where another process holds the lock (it removes them itself) or the folder is
+    /// read-only, nothing is done.
+    deinit {
+        try? queue.close()
+        let target = IndexLocation.writablePath(path)
+        guard ["-wal", "-shm"].contains(where: { FileKind.at(target + $0) != .missing }), access(target, W_OK) == 0 else {
+            return
+        }
+        let lock = WriterLock.isHeldHere(for: path) ? nil : try? WriterLock.acquire(for: path, waiting: false)
+        guard lock != nil || WriterLock.isHeldHere(for: path) else { return }
+        defer { lock?.release() }
+        var configuration = Configuration()
+        configuration.busyMode = .immediateError
+        guard let tidier = try? DatabaseQueue(path: target, configuration: configuration) else { return }
+        _ = try? tidier.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_schema") }
+        try? tidier.close()
+    }
+
     /// The index path used when neither `--index` nor `ALLIANCE_INDEX` names one.
     public static let defaultPath = "index/alliance.sqlite"
 
@@ -48,16 +72,22 @@ public final class SearchIndex: Sendable {
     /// Opens a read-only connection (`SQLITE_OPEN_READONLY`, and `PRAGMA query_only` as well).
     ///
     /// Searching never needs to write, so an index on read-only media, or one the user may only read, is searched
-    /// like any other. Two cases need more:
+    /// like any other. A search never removes files either: a read-write connection that outlived a rebuild (which
+    /// renames a new file over the index) would, on closing, delete the new file's write-ahead log by its name.
+    /// Two cases need more:
     /// - An index left in rollback-journal mode by an ingest that was killed halfway has a hot journal, which only
     ///   a read-write connection can roll back (`SQLITE_READONLY_ROLLBACK`). When the file is writable, it is
     ///   opened read-write for that, still with `query_only`; otherwise the error says so.
-    /// - A write-ahead-log index in a folder where SQLite cannot create the shared-memory file beside it
-    ///   (`SQLITE_CANTOPEN`): nobody can be writing it there, so it is opened as immutable.
+    /// - A write-ahead-log index where SQLite cannot create or use the shared-memory file beside it
+    ///   (`SQLITE_CANTOPEN`, or `SQLITE_READONLY` in a folder this user may not write): it is read as immutable,
+    ///   without locks. What it holds is whole; a write another user makes meanwhile is seen at the next open.
+    ///
+    /// - Throws: `IndexError` for a missing, foreign or damaged file, or a path that is no file at all.
     static func openUnchecked(at path: String) throws -> SearchIndex {
-        try refuseFolder(path)
-        guard exists(at: path) else { throw IndexError.missing(path: path) }
-        try checkHeader(at: path)
+        guard try IndexLocation.state(of: path) == .file else { throw IndexError.missing(path: path) }
+        // The header is read by SQLite here, never through a descriptor of our own: closing one would drop every
+        // lock this process's other connections hold on the file (POSIX locks are the process's), and a writer
+        // could then remove the log they read. A read-only connection changes nothing in a file that is not ours.
         func open(_ location: String, readonly: Bool) throws -> SearchIndex {
             var configuration = Self.configuration
             configuration.readonly = readonly
@@ -65,17 +95,27 @@ public final class SearchIndex: Sendable {
             let queue = try DatabaseQueue(path: location, configuration: configuration)
             // Opening is lazy in SQLite: the first read is what finds a hot journal or a missing shared-memory file.
             try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_schema") }
-            return SearchIndex(path: path, queue: queue)
+            let index = SearchIndex(path: path, queue: queue)
+            try index.checkApplicationID()
+            return index
         }
         do {
             do {
                 return try open(path, readonly: true)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+                throw IndexError.foreign(path: path)
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_READONLY_ROLLBACK {
-                guard FileManager.default.isWritableFile(atPath: path) else {
+                // Rolling back writes the file: only when it is ours.
+                try checkHeader(at: path)
+                guard access(path, W_OK) == 0 else {
                     throw IndexError.io(path: path, detail: "an interrupted ingest left it half-written, and it is read-only here; run any search once where it is writable, which rolls the ingest back")
                 }
                 return try open(path, readonly: false)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN {
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_READONLY {
+                // Only where this user cannot make the shared-memory file: elsewhere `SQLITE_READONLY` is a passing
+                // state of a log a writer is recovering, and an immutable connection would never see its commits.
+                let folder = URL(fileURLWithPath: IndexLocation.writablePath(path)).deletingLastPathComponent().path
+                guard error.resultCode == .SQLITE_CANTOPEN || access(folder, W_OK) != 0 else { throw error }
                 return try open(immutableURI(path), readonly: true)
             }
         } catch let error as IndexError {
@@ -102,11 +142,14 @@ public final class SearchIndex: Sendable {
         queue.inDatabase { db in _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
     }
 
+    /// How long a connection waits for a lock another process holds, in seconds.
+    static let busyTimeout: TimeInterval = 10
+
     /// What every connection to an index needs: the `alliance` tokenizer and `alliance_rank()`, without which the
     /// FTS5 table can be neither read nor written, and a wait of up to 10 s for a lock another process holds.
     public static var configuration: Configuration {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in prepare(db) }
         return configuration
     }
@@ -117,23 +160,15 @@ public final class SearchIndex: Sendable {
         RankFunction.register(in: db)
     }
 
-    /// Whether there is an index file at `path`: an empty file counts as none (SQLite would treat it as new).
-    public static func exists(at path: String) -> Bool {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0 > 0
-    }
-
-    /// Refuses a folder given as the index, saying which file to name instead.
-    static func refuseFolder(_ path: String) throws {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            throw IndexError.io(path: path, detail: "it is a folder; name a file in it, such as \((path as NSString).appendingPathComponent("alliance.sqlite"))")
-        }
-    }
-
     /// Refuses a file that is not an index: not an SQLite database at all, or one without our application id in its
     /// header (offset 68). Such a file is someone else's, damaged or not, and must never be replaced.
+    ///
+    /// Read through a descriptor of its own, before SQLite may write the file (a rollback replays a journal into
+    /// it): only where this process holds no connection to the file, since closing the descriptor drops the
+    /// process's locks on it.
     private static func checkHeader(at path: String) throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        guard let descriptor = try? FileKind.openForReading(path) else { return }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         defer { try? handle.close() }
         let header = [UInt8]((try? handle.read(upToCount: 72)) ?? Data())
         guard header.count == 72, header.prefix(16).elementsEqual(Array("SQLite format 3\u{0}".utf8)) else {
@@ -144,14 +179,18 @@ public final class SearchIndex: Sendable {
     }
 
     /// Opens an index for writing, creating the file and its schema when it does not exist yet.
+    ///
+    /// An existing index must pass SQLite's quick check first (`PRAGMA quick_check`: every page and cell, without
+    /// comparing indexes with their tables): a write to a damaged file could spread the damage, so it stops with
+    /// `IndexError.corrupt` and nothing is written.
     static func openForWriting(at path: String) throws -> SearchIndex {
-        try refuseFolder(path)
-        if exists(at: path) {
+        let existing = try IndexLocation.state(of: path) == .file
+        if existing {
             try checkHeader(at: path)
         } else {
             // A write-ahead log or journal left beside a file that was deleted belongs to that file: SQLite would
             // replay it into the new one.
-            for suffix in ["-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            try IndexLocation.removeCompanions(of: path)
         }
         let configuration = Self.configuration
         do {
@@ -162,6 +201,7 @@ public final class SearchIndex: Sendable {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             let index = SearchIndex(path: path, queue: queue)
             try index.checkApplicationID()
+            if existing { try index.quickCheck() }
             try IndexSchema.migrator.migrate(queue)
             useWriteAheadLog(queue)
             return index
@@ -216,6 +256,23 @@ public final class SearchIndex: Sendable {
         } catch {
             throw IndexError.translating(error, path: path)
         }
+    }
+
+    /// Throws `IndexError.corrupt` with SQLite's first finding when `PRAGMA quick_check` finds damage.
+    private func quickCheck() throws {
+        let findings: [String]
+        do {
+            findings = try read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(3)") }
+        } catch IndexError.corrupt {
+            // Some damage stops the check itself before it can list what it found.
+            throw IndexError.corrupt(path: path, detail: "SQLite's quick check stopped at a damaged page; nothing was written")
+        }
+        guard findings != ["ok"] else { return }
+        // SQLite heads its findings with the schema's name; the first line after says where the damage is.
+        let lines = findings.flatMap { $0.split(separator: "\n") }.filter { !$0.hasPrefix("***") }
+        let more = lines.count > 1 ? ", and \(lines.count - 1) more finding(s)" : ""
+        throw IndexError.corrupt(
+            path: path, detail: "SQLite's quick check found damage: \(lines.first ?? "unknown")\(more); nothing was written")
     }
 
     private func checkApplicationID() throws {

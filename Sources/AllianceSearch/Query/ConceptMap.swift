@@ -44,7 +44,11 @@ public struct ConceptMap: Sendable {
             let display = DisplayPath.relative(path)
             let text: String
             do {
-                text = try SourceText.decode(try Data(contentsOf: URL(fileURLWithPath: path)), path: display)
+                // Through `FileKind`: a pipe or device named concepts.yaml is refused, not waited on.
+                let handle = FileHandle(fileDescriptor: try FileKind.openForReading(path), closeOnDealloc: true)
+                text = try SourceText.decode(try handle.readToEnd() ?? Data(), path: display)
+            } catch let refusal as FileKind.Refusal {
+                throw CorpusError(path: display, message: "cannot read: \(refusal.reason)")
             } catch let error as CorpusError {
                 throw error
             } catch {

@@ -337,15 +337,21 @@ struct IngesterTests {
         #expect(report.errors.map(\.message) == ["no documents found here any more, so none were removed from the index; if the files were deleted on purpose, run `alliance-ingest --rebuild`"])
     }
 
-    @Test func aLinkedFileIsReadThroughItsLink() throws {
+    /// A link to a file outside the corpus is skipped with a warning; with `followLinks` it is read through the
+    /// link, and a change to the file it leads to is seen.
+    @Test func aLinkedFileIsReadThroughItsLinkOnlyWhenLinksAreFollowed() throws {
         let space = try Workspace(starting)
         defer { space.remove() }
         let real = space.folder.appendingPathComponent("real/linked.txt")
         try Fixtures.write(Data("Linked notes\nFirst version.".utf8), to: real)
         try FileManager.default.createSymbolicLink(at: space.corpus.appendingPathComponent("linked.txt"), withDestinationURL: real)
-        #expect(try space.ingest().added == 6)
+        let skipped = try space.ingest()
+        #expect(skipped.added == 5 && skipped.failed == 0)
+        #expect(skipped.warnings.map(\.message) == ["a link to \(real.path), outside the folders being ingested; skipped (ingest with --follow-links to follow such links)"])
+        let ingest = { try Ingester.run(.init(roots: [space.corpus.path], indexPath: space.indexPath, followLinks: true)) }
+        #expect(try ingest().added == 1)
         try Fixtures.write(Data("Linked notes\nSecond version, longer.".utf8), to: real)
-        #expect(try space.ingest().updated == 1)
+        #expect(try ingest().updated == 1)
         #expect(try space.ids("second") == ["corpus/linked"])
     }
 

@@ -85,4 +85,74 @@ struct PurgeTests {
         #expect(try space.ids("domestic") == ["a"])
         #expect(try IndexCheck.run(indexPath: space.indexPath).isSound)
     }
+
+    /// A reader holding an older state keeps the checkpoint from overwriting the old pages: the purge waits its
+    /// patience, then fails saying the text may still be there (it is), and records the unfinished scrub, which
+    /// `--check` reports and the next purge, even of an id the index does not have, finishes.
+    @Test func aScrubThatReadersHoldUpIsReportedRecordedAndFinishedLater() throws {
+        let marker = Self.marker()
+        let space = try IngesterTests.Workspace([
+            "orgs/a.md": Fixtures.markdown(id: "a", title: "Alpha collective", body: "Domestic workers organising."),
+            "reports/secret.md": secret(marker),
+        ])
+        defer { space.remove() }
+        _ = try space.ingest()
+        let folder = URL(fileURLWithPath: space.indexPath).deletingLastPathComponent()
+        // Another process's search, in the middle of a read transaction (a connection of its own).
+        let reader = try DatabaseQueue(path: space.indexPath, configuration: SearchIndex.configuration)
+        let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            try? reader.read { db in
+                _ = try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#)
+                holding.signal()
+                release.wait()
+            }
+            done.signal()
+        }
+        holding.wait()
+        let start = Date()
+        #expect {
+            try Purge.run(ids: ["secret-testimony"], indexPath: space.indexPath, patience: 1)
+        } throws: { error in
+            guard case IndexError.scrubUnfinished(_, let reason)? = error as? IndexError else { return false }
+            return reason.contains("kept reading the index")
+        }
+        #expect(Date().timeIntervalSince(start) < 15)
+        #expect(try Self.occurrences(of: marker, in: folder) > 0)
+        #expect(try space.ids(marker).isEmpty)
+        release.signal()
+        done.wait()
+        try reader.close()
+
+        let check = try IndexCheck.run(indexPath: space.indexPath)
+        #expect(!check.isSound && check.problems.isEmpty)
+        #expect(check.unfinished.count == 1 && check.unfinished[0].contains("did not finish scrubbing"), "\(check.unfinished)")
+
+        let next = try Purge.run(ids: ["not-there"], indexPath: space.indexPath)
+        #expect(next.unknown == ["not-there"] && next.purged.isEmpty)
+        #expect(next.finishedScrubFrom != nil)
+        #expect(try Self.occurrences(of: marker, in: folder) == 0)
+        #expect(try IndexCheck.run(indexPath: space.indexPath).isSound)
+    }
+
+    /// `--check --repair` finishes a recorded scrub too; a purge of a damaged index changes nothing.
+    @Test func repairFinishesARecordedScrub() throws {
+        let marker = Self.marker()
+        let space = try IngesterTests.Workspace(["reports/secret.md": secret(marker), "orgs/a.md": Fixtures.markdown(id: "a", title: "Alpha", body: "Domestic work.")])
+        defer { space.remove() }
+        _ = try space.ingest()
+        // The state a purge killed between its commit and its scrub leaves.
+        let queue = try DatabaseQueue(path: space.indexPath, configuration: SearchIndex.configuration)
+        try queue.write { db in
+            try DocumentStore.delete(db, id: "secret-testimony")
+            try Scrub.markPending(db)
+        }
+        try queue.close()
+        let folder = URL(fileURLWithPath: space.indexPath).deletingLastPathComponent()
+        #expect(try Self.occurrences(of: marker, in: folder) > 0)
+        let report = try IndexCheck.run(indexPath: space.indexPath, repair: true)
+        #expect(report.repaired.count == 1 && report.repaired[0].hasPrefix("finished the scrub recorded"), "\(report.repaired)")
+        #expect(report.isSound, "\(report)")
+        #expect(try Self.occurrences(of: marker, in: folder) == 0)
+    }
 }

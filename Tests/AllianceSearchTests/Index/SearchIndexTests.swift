@@ -56,3 +56,42 @@ struct SearchIndexTests {
         #expect(try IndexCheck.run(indexPath: crashed).isSound)
     }
 }
+
+/// What an index whose settings were damaged or edited by hand says of itself.
+struct RecordedSettingsTests {
+    @Test(arguments: ["abc", "100000000000000000000", ""])
+    func aSchemaVersionThatIsNotANumberIsNamed(value: String) throws {
+        let space = try IngesterTests.Workspace(["a.md": Fixtures.markdown(id: "a", title: "Alpha", body: "Domestic work.")])
+        defer { space.remove() }
+        _ = try space.ingest()
+        let queue = try DatabaseQueue(path: space.indexPath)
+        try queue.write { db in
+            try db.execute(sql: #"UPDATE "index_settings" SET "value" = ? WHERE "key" = 'schema_version'"#, arguments: [value])
+        }
+        try queue.close()
+        let expected = "its recorded schema_version is \(String(reflecting: value)), not a number"
+        #expect(throws: IndexError.corrupt(path: space.indexPath, detail: expected)) {
+            try SearchIndex.openForReading(at: space.indexPath)
+        }
+        #expect(throws: IndexError.corrupt(path: space.indexPath, detail: expected)) { try space.ingest() }
+        #expect(try IndexCheck.run(indexPath: space.indexPath).problems == [expected])
+        // A rebuild replaces it.
+        #expect(try space.ingest(rebuild: true).documentCount == 1)
+    }
+
+    /// A search leaves no file beside the index: the log and shared-memory file a read-only connection cannot
+    /// remove are removed once it closes, when nobody else has the index open.
+    @Test func aSearchLeavesNoFileBesideTheIndex() throws {
+        let space = try IngesterTests.Workspace(["a.md": Fixtures.markdown(id: "a", title: "Alpha", body: "Domestic work.")])
+        defer { space.remove() }
+        _ = try space.ingest()
+        let folder = URL(fileURLWithPath: space.indexPath).deletingLastPathComponent().path
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["test.sqlite"])
+        do {
+            let index = try SearchIndex.openForReading(at: space.indexPath)
+            #expect(try SearchEngine(index: index).search(SearchRequest(query: "domestic")).total == 1)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["test.sqlite", "test.sqlite-shm", "test.sqlite-wal"])
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["test.sqlite"])
+    }
+}
