@@ -21,6 +21,34 @@ public enum HTMLText {
         return result
     }
 
+    /// `text` escaped and bidi-isolated in `<bdi>`: right-to-left letters or a bidi control in it (U+202E shows
+    /// `gnp.exe` as `exe.png`) reorder only the text itself, never the page's words around it. Every value that came
+    /// from a request or a document is shown this way.
+    static func isolated(_ text: String) -> String {
+        isolated(markup: escape(text))
+    }
+
+    /// Markup built here from a value (its marked text), bidi-isolated.
+    static func isolated(markup: String) -> String {
+        "<bdi>" + markup + "</bdi>"
+    }
+
+    /// The explicit bidi formatting characters: embeddings and overrides (U+202A–U+202E), isolates (U+2066–U+2069)
+    /// and the marks (U+200E, U+200F, U+061C).
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: true
+        default: false
+        }
+    }
+
+    /// `text` without its bidi controls, for `<title>`, which cannot hold markup to isolate a value in.
+    static func withoutBidiControls(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        result.append(contentsOf: text.unicodeScalars.filter { !isBidiControl($0) })
+        return String(result)
+    }
+
     /// `text` escaped, with each of `ranges` (offsets in Unicode scalars, sorted, not overlapping) wrapped in
     /// `<mark>`. Ranges outside the text are clipped. With `numbered`, the marks get the ids `mark-1`, `mark-2`, …,
     /// for links to them.
@@ -58,8 +86,8 @@ public enum HTMLText {
         return result
     }
 
-    /// A fragment with its highlights marked.
+    /// A fragment with its highlights marked, bidi-isolated as a whole.
     public static func marked(_ snippet: Snippet) -> String {
-        marked(snippet.text, ranges: snippet.highlights.map { $0.start..<$0.end })
+        isolated(markup: marked(snippet.text, ranges: snippet.highlights.map { $0.start..<$0.end }))
     }
 }

@@ -20,7 +20,7 @@ struct PageRoutes: Sendable {
                 // The search box stays usable; the page says why nothing can be found now.
                 let failure = ServerError.from(error)
                 var page = SearchPage.empty(documents: nil)
-                page.warnings = ["The index is unavailable: \(failure.message)"]
+                page.warnings = [("The index is unavailable: " + failure.text).html]
                 return render(page, template: "search", status: failure.status)
             }
         }
@@ -29,9 +29,9 @@ struct PageRoutes: Sendable {
             let results = try await server.withEngine { engine in try engine.search(request) }
             return render(SearchPage(results: results, link: link), template: "search")
         } catch let error as QueryError {
-            return render(SearchPage(refused: link, reason: error.localizedDescription), template: "search", status: .badRequest)
+            return render(SearchPage(refused: link, reason: MessageText(unmarked: error.localizedDescription)), template: "search", status: .badRequest)
         } catch let error as ServerError where error.status == .badRequest {
-            return render(SearchPage(refused: link, reason: error.message), template: "search", status: .badRequest)
+            return render(SearchPage(refused: link, reason: error.text), template: "search", status: .badRequest)
         }
     }
 
@@ -47,14 +47,14 @@ struct PageRoutes: Sendable {
         return SearchServer.response(status, type: Self.contentType, html)
     }
 
-    /// An error as a page: its status, and its message under a heading.
+    /// An error as a page: its message under a heading, what it quotes from the request isolated.
     static func problem(_ error: ServerError) -> Response {
         struct Problem {
             var pageTitle: String
             var query = ""
             var hiddenFilters: [SearchPage.Pair] = []
             var heading: String
-            var message: String
+            var messageHTML: String
         }
         let heading = switch error.status.code {
         case 404: "Not found"
@@ -63,7 +63,7 @@ struct PageRoutes: Sendable {
         default: "Something went wrong"
         }
         let html = PageTemplates.library.render(
-            Problem(pageTitle: heading, heading: heading, message: error.message), withTemplate: "problem") ?? ""
+            Problem(pageTitle: heading, heading: heading, messageHTML: error.text.html), withTemplate: "problem") ?? ""
         return SearchServer.response(error.status, type: contentType, html)
     }
 }

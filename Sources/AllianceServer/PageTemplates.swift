@@ -6,7 +6,9 @@ import Mustache
 /// Every `{{value}}` is escaped by `HTMLText.escape`, through the content type `SCALAR_HTML` that each template and
 /// partial declares first. Mustache's own HTML escaping is not used: it looks characters up as grapheme clusters,
 /// so a `<` or a `"` joined to a combining or prepended mark (`"\u{301}`, `\u{600}<`) would pass through it raw.
-/// The only unescaped insertions, `{{{…}}}`, are fragments built by `HTMLText`. The page works without the script:
+/// The only unescaped insertions, `{{{…}}}`, are fragments built by `HTMLText` (directly, or through `MessageText`).
+/// Every value from a request or a document is shown bidi-isolated, in `<bdi>` (in a template, or by
+/// `HTMLText.isolated`); `<title>` cannot hold markup, so its value is given without bidi controls. The page works without the script:
 /// it only adds the `/` shortcut to the search box. The Content-Security-Policy allows this style sheet and this
 /// script, and nothing inline.
 enum PageTemplates {
@@ -74,14 +76,14 @@ enum PageTemplates {
     static let search = """
         {{> head}}
         {{#hasQuery}}
-        <h1>{{heading}}</h1>
+        <h1>{{{headingHTML}}}</h1>
         <p class="summary" role="status">{{summary}}</p>
         {{#notice}}<p class="notice">{{notice}}</p>{{/notice}}
-        {{#suggestion}}<p class="suggestion">Did you mean <a href="{{href}}">{{text}}</a>?</p>{{/suggestion}}
-        {{#warnings}}<p class="warning">{{.}}</p>{{/warnings}}
+        {{#suggestion}}<p class="suggestion">Did you mean <a href="{{href}}"><bdi>{{text}}</bdi></a>?</p>{{/suggestion}}
+        {{#warnings}}<p class="warning">{{{.}}}</p>{{/warnings}}
         {{#hasActiveFilters}}
         <ul class="chips" aria-label="Filters in use">
-        {{#activeFilters}}<li><a href="{{href}}" aria-label="Remove the filter {{label}}">{{label}} <span aria-hidden="true">×</span></a></li>{{/activeFilters}}
+        {{#activeFilters}}<li><a href="{{href}}" aria-label="Remove the filter {{label}}">{{heading}}: <bdi>{{value}}</bdi> <span aria-hidden="true">×</span></a></li>{{/activeFilters}}
         </ul>
         {{/hasActiveFilters}}
         <div class="layout">
@@ -92,7 +94,7 @@ enum PageTemplates {
         <section aria-labelledby="facet-{{key}}">
         <h3 id="facet-{{key}}">{{heading}}</h3>
         <ul>
-        {{#values}}<li><a href="{{href}}"{{#active}} aria-current="true"{{/active}}>{{value}}</a> <span class="count">{{count}}<span class="visually-hidden"> {{countLabel}}</span></span></li>
+        {{#values}}<li><a href="{{href}}"{{#active}} aria-current="true"{{/active}}><bdi>{{value}}</bdi></a> <span class="count">{{count}}<span class="visually-hidden"> {{countLabel}}</span></span></li>
         {{/values}}
         </ul>
         </section>
@@ -104,8 +106,8 @@ enum PageTemplates {
         <ol start="{{firstRank}}">
         {{#hits}}
         <li class="hit"{{#lang}} lang="{{lang}}"{{/lang}}>
-        <h3><a href="{{href}}">{{title}}</a></h3>
-        <p class="meta">{{details}}</p>
+        <h3><a href="{{href}}"><bdi>{{title}}</bdi></a></h3>
+        <p class="meta">{{{detailsHTML}}}</p>
         {{#snippets}}<p class="snippet">{{{.}}}</p>{{/snippets}}
         </li>
         {{/hits}}
@@ -124,7 +126,7 @@ enum PageTemplates {
         <h1>Search the network's reports and groups</h1>
         <p>Profiles, reports and programme texts of the Global Alliance Against Traffic in Women and its self-organised member groups. Try <a href="/?q=domestic+work">domestic work</a>, <a href="/?q=police+brutality">police brutality</a> or <a href="/?q=trabajo+dom%C3%A9stico">trabajo doméstico</a>.</p>
         <p class="summary">{{summary}}</p>
-        {{#warnings}}<p class="warning" role="alert">{{.}}</p>{{/warnings}}
+        {{#warnings}}<p class="warning" role="alert">{{{.}}}</p>{{/warnings}}
         {{/hasQuery}}
         {{> foot}}
         """
@@ -133,9 +135,9 @@ enum PageTemplates {
         {{> head}}
         <p class="back"><a href="{{backHref}}">← Back to the results</a></p>
         <article{{#lang}} lang="{{lang}}"{{/lang}}>
-        <h1>{{title}}</h1>
+        <h1><bdi>{{title}}</bdi></h1>
         <dl class="fields">
-        {{#fields}}<div><dt>{{label}}</dt><dd>{{value}}</dd></div>
+        {{#fields}}<div><dt>{{label}}</dt><dd>{{{valueHTML}}}</dd></div>
         {{/fields}}
         </dl>
         {{#hasMarks}}<p class="notice" role="status">{{markSummary}} <a href="#mark-1">Go to the first</a>.</p>{{/hasMarks}}
@@ -148,7 +150,7 @@ enum PageTemplates {
     static let problem = """
         {{> head}}
         <h1>{{heading}}</h1>
-        <p class="warning" role="alert">{{message}}</p>
+        <p class="warning" role="alert">{{{messageHTML}}}</p>
         {{> foot}}
         """
 

@@ -22,13 +22,13 @@ struct ResponsePolicy: RouterMiddleware {
         do {
             // Everything here is read: any other method is refused, saying which are allowed.
             guard request.method == .get || request.method == .head else {
-                throw ServerError(status: .methodNotAllowed, message: "\(request.method) is not allowed; every route here answers GET (and HEAD)")
+                throw ServerError(status: .methodNotAllowed, message: "\(fixed: request.method.rawValue) is not allowed; every route here answers GET (and HEAD)")
             }
             response = try await next(request, context)
         } catch {
             let failure: ServerError = switch error {
             case let error as HTTPError where error.status == .notFound: .noRoute(request.uri.path)
-            case let error as HTTPError: ServerError(status: error.status, message: error.body ?? error.status.reasonPhrase)
+            case let error as HTTPError: ServerError(status: error.status, message: MessageText(unmarked: error.body ?? error.status.reasonPhrase))
             default: ServerError.from(error)
             }
             if request.uri.path.hasPrefix("/api/") || request.uri.path == "/api" {

@@ -12,14 +12,16 @@ struct SearchPage {
     ]
 
     struct Pair { var name: String; var value: String }
-    struct Chip { var label: String; var href: String }
+    /// A filter in use: `label` for its link's `aria-label`, `heading` and `value` shown (the value isolated).
+    struct Chip { var label: String; var heading: String; var value: String; var href: String }
     struct Suggestion { var text: String; var href: String }
     struct FacetValue { var value: String; var count: Int; var countLabel: String; var href: String; var active: Bool }
     struct FacetGroup { var key: String; var heading: String; var values: [FacetValue] }
     struct Hit {
         var title: String
         var href: String
-        var details: String
+        /// Type, country, year, issues and page, each value isolated (HTML).
+        var detailsHTML: String
         var lang: String?
         var snippets: [String]
     }
@@ -28,10 +30,12 @@ struct SearchPage {
     var query: String
     var hiddenFilters: [Pair]
     var hasQuery: Bool
-    var heading = ""
+    /// The heading, with the query isolated (HTML).
+    var headingHTML = ""
     var summary = ""
     var notice: String?
     var suggestion: Suggestion?
+    /// Warnings as HTML (`MessageText`): what they quote from the query is isolated.
     var warnings: [String] = []
     var activeFilters: [Chip] = []
     // Mustache reads stored properties only (through `Mirror`), so the flags the template tests are stored.
@@ -73,20 +77,43 @@ struct SearchPage {
     }
 
     init(pageTitle: String, query: String, hiddenFilters: [Pair], hasQuery: Bool) {
-        self.pageTitle = pageTitle
+        self.pageTitle = HTMLText.withoutBidiControls(pageTitle)
         self.query = query
         self.hiddenFilters = hiddenFilters
         self.hasQuery = hasQuery
     }
 
+    /// One hit as the page lists it.
+    static func hit(_ hit: SearchHit, query: String) -> Hit {
+        // Each value isolated on its own: a U+202E in one country reorders no other.
+        var details: [[String]] = [[hit.type]]
+        if let country = hit.metadata["country"]?.textList, !country.isEmpty { details.append(country) }
+        if let year = hit.metadata["year"]?.text { details.append([year]) }
+        if !hit.issues.isEmpty { details.append(hit.issues) }
+        var html = details.map { $0.map { HTMLText.isolated($0) }.joined(separator: ", ") }
+        if let page = hit.page { html.append(hit.pages.count > 1 ? "p. \(page) (\(hit.pages.count) pages match)" : "p. \(page)") }
+        return Hit(
+            title: hit.title, href: PageLink.document(hit.id, query: query),
+            detailsHTML: html.joined(separator: " · "), lang: hit.metadata["languages"]?.textList.first,
+            snippets: hit.snippets.map { snippet in
+                let ends = snippet.text.last.map { ".!?।॥។".contains($0) } ?? true
+                return (snippet.start > 0 ? "…" : "") + HTMLText.marked(snippet) + (ends ? "" : "…")
+            })
+    }
+
     /// The page for a query the engine refuses: the query and filters kept in the form, and the reason.
-    init(refused link: PageLink, reason: String) {
+    init(refused link: PageLink, reason: MessageText) {
         self.init(
             pageTitle: link.query, query: link.query,
             hiddenFilters: link.filters.map { Pair(name: $0.name, value: $0.value) }, hasQuery: true)
-        heading = "Results for “\(link.query)”"
+        headingHTML = Self.heading(link.query)
         summary = "This query cannot be run."
-        warnings = [reason]
+        warnings = [reason.html]
+    }
+
+    /// "Results for “…”", the query isolated; "Documents" without one.
+    static func heading(_ query: String) -> String {
+        query.isEmpty ? "Documents" : MessageText("Results for “\(input: query)”").html
     }
 
     init(results: SearchResults, link: PageLink) {
@@ -94,7 +121,7 @@ struct SearchPage {
         self.init(
             pageTitle: query.isEmpty ? "Browse" : query, query: query,
             hiddenFilters: link.filters.map { Pair(name: $0.name, value: $0.value) }, hasQuery: true)
-        heading = query.isEmpty ? "Documents" : "Results for “\(query)”"
+        headingHTML = Self.heading(query)
         let total = results.total
         if total == 0 {
             summary = "No document matches."
@@ -116,10 +143,12 @@ struct SearchPage {
             suggested.offset = 0
             suggestion = Suggestion(text: corrected, href: suggested.href)
         }
-        warnings = results.warnings.map(\.description)
+        warnings = results.warnings.map { MessageText(unmarked: $0.description).html }
         activeFilters = link.filters.map { filter in
-            let label = (Self.facets.first { $0.parameter == filter.name }?.heading ?? filter.name) + ": " + filter.value
-            return Chip(label: label, href: link.toggling(filter.name, filter.value).href)
+            let heading = Self.facets.first { $0.parameter == filter.name }?.heading ?? filter.name
+            return Chip(
+                label: heading + ": " + filter.value, heading: heading, value: filter.value,
+                href: link.toggling(filter.name, filter.value).href)
         }
         // A facet's count is over the documents this page matched, in the mode that matched them: its link searches
         // in that mode, so that it shows as many documents as it said (in `auto` a filter that leaves fewer than 3
@@ -137,22 +166,7 @@ struct SearchPage {
             }
             return FacetGroup(key: entry.parameter, heading: entry.heading, values: Array(values))
         }
-        hits = results.hits.map { hit in
-            var details = [hit.type]
-            if let country = hit.metadata["country"]?.textList, !country.isEmpty {
-                details.append(country.joined(separator: ", "))
-            }
-            if let year = hit.metadata["year"]?.text { details.append(year) }
-            if !hit.issues.isEmpty { details.append(hit.issues.joined(separator: ", ")) }
-            if let page = hit.page { details.append(hit.pages.count > 1 ? "p. \(page) (\(hit.pages.count) pages match)" : "p. \(page)") }
-            return Hit(
-                title: hit.title, href: PageLink.document(hit.id, query: query),
-                details: details.joined(separator: " · "), lang: hit.metadata["languages"]?.textList.first,
-                snippets: hit.snippets.map { snippet in
-                    let ends = snippet.text.last.map { ".!?।॥។".contains($0) } ?? true
-                    return (snippet.start > 0 ? "…" : "") + HTMLText.marked(snippet) + (ends ? "" : "…")
-                })
-        }
+        hits = results.hits.map { Self.hit($0, query: query) }
         firstRank = link.offset + 1
         if link.offset > 0 {
             var previousLink = link

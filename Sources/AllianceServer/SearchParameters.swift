@@ -38,7 +38,7 @@ public enum SearchParameters {
     /// - Throws: `ServerError` (400) naming the first bad parameter and saying what it must be.
     public static func request(from parameters: QueryString, strict: Bool = true) throws -> SearchRequest {
         if strict, let unknown = parameters.pairs.map(\.name).first(where: { !names.contains($0) }) {
-            throw ServerError.badParameter(unknown, "is unknown; the parameters are \(names.sorted().joined(separator: ", "))")
+            throw ServerError.badParameter(unknown, "is unknown; the parameters are \(fixed: names.sorted().joined(separator: ", "))")
         }
         let query = try checkedQuery(parameters.value("q") ?? "")
         func list(_ name: String, commas: Bool = true) -> [String] {
@@ -69,7 +69,7 @@ public enum SearchParameters {
         }
         let facets = try list("facets").map { name in
             guard let facet = Facet(rawValue: name) else {
-                throw ServerError.badParameter("facets", "names an unknown facet '\(name)'; use type, country, lang, issues or year")
+                throw ServerError.badParameter("facets", "names an unknown facet \(quoted: name); use type, country, lang, issues or year")
             }
             return facet
         }

@@ -5,31 +5,39 @@ import HTTPTypes
 /// What went wrong with one HTTP request, as a status code and a message the user can act on.
 ///
 /// The API answers it as JSON, `{"schema": 1, "error": {"status": 400, "message": "…"}}`, where `status` is the
-/// HTTP status; the page shows the message.
+/// HTTP status; the page shows the message, with what it quotes from the request bidi-isolated (`MessageText`).
 public struct ServerError: Error, Sendable, Equatable, CustomStringConvertible {
     public var status: HTTPResponse.Status
-    public var message: String
+    let text: MessageText
 
-    public init(status: HTTPResponse.Status, message: String) {
+    init(status: HTTPResponse.Status, message: MessageText) {
         self.status = status
-        self.message = message
+        self.text = message
     }
+
+    /// The message as plain text.
+    public var message: String { text.plain }
 
     public var description: String { message }
 
+    /// Errors are equal when their status and their text are, however the text marks what it quotes.
+    public static func == (lhs: ServerError, rhs: ServerError) -> Bool {
+        lhs.status == rhs.status && lhs.message == rhs.message
+    }
+
     /// 400: a parameter that is malformed, out of range or unknown.
-    static func badParameter(_ name: String, _ problem: String) -> ServerError {
-        ServerError(status: .badRequest, message: "parameter '\(name)' \(problem)")
+    static func badParameter(_ name: String, _ problem: MessageText) -> ServerError {
+        ServerError(status: .badRequest, message: "parameter \(quoted: name) " + problem)
     }
 
     /// 404: no document has this id.
     static func unknownDocument(_ id: String) -> ServerError {
-        ServerError(status: .notFound, message: "no document has the id '\(id)'")
+        ServerError(status: .notFound, message: "no document has the id \(quoted: id)")
     }
 
     /// 404: no such page or endpoint.
     static func noRoute(_ path: String) -> ServerError {
-        ServerError(status: .notFound, message: "nothing is served at \(path); the API is /api/search, /api/documents/{id} and /api/health")
+        ServerError(status: .notFound, message: "nothing is served at \(input: path); the API is /api/search, /api/documents/{id} and /api/health")
     }
 
     /// The status and message for any error a handler met: a query the engine refuses is the user's to fix (400),
@@ -37,9 +45,9 @@ public struct ServerError: Error, Sendable, Equatable, CustomStringConvertible {
     static func from(_ error: any Error) -> ServerError {
         switch error {
         case let error as ServerError: error
-        case let error as QueryError: ServerError(status: .badRequest, message: error.localizedDescription)
-        case let error as IndexError: ServerError(status: .serviceUnavailable, message: error.localizedDescription)
-        default: ServerError(status: .internalServerError, message: "internal error: \(error.localizedDescription)")
+        case let error as QueryError: ServerError(status: .badRequest, message: MessageText(unmarked: error.localizedDescription))
+        case let error as IndexError: ServerError(status: .serviceUnavailable, message: MessageText(unmarked: error.localizedDescription))
+        default: ServerError(status: .internalServerError, message: MessageText(unmarked: "internal error: " + error.localizedDescription))
         }
     }
 

@@ -66,4 +66,55 @@ struct BrowserTests {
         #expect((try browser.evaluate("document.querySelectorAll('.text mark').length") as? Int ?? 0) > 5)
         #expect(browser.logEntries.filter { $0.contains("Content Security Policy") }.isEmpty, "\(browser.logEntries)")
     }
+
+    /// Where a browser draws text with a right-to-left override (U+202E): inside its own value only. The closing
+    /// quote after the query in the heading stays right of the query, and in a hit's details each value stays
+    /// between its separators, in order; the tab's title has no override left.
+    @Test(.enabled(if: Chromium.isAvailable, "needs Chromium (apt-get install chromium)"), .timeLimit(.minutes(3)))
+    func bidiTextIsDrawnInItsPlace() throws {
+        let server = try ServerProcess(in: ServerProcess.folder(corpus: ["bidi.md": SearchPageTests.bidiDocument]))
+        let browser = try Chromium()
+        try browser.open(try #require(URL(string: server.base.absoluteString + "?q=zqxbidi+%E2%80%AEgnp.exe")))
+        #expect(try browser.evaluate("document.title") as? String == "zqxbidi gnp.exe · Alliance Search")
+        // Each character of an element's text with where it is drawn, in the text's order.
+        let layout = try #require(try browser.evaluate("""
+            (() => {
+              function drawn(element) {
+                const out = [], walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+                while (walker.nextNode()) {
+                  const node = walker.currentNode;
+                  for (let i = 0; i < node.length; i++) {
+                    const range = document.createRange();
+                    range.setStart(node, i); range.setEnd(node, i + 1);
+                    const box = range.getBoundingClientRect();
+                    out.push({c: node.data[i], left: box.left, right: box.right, width: box.width});
+                  }
+                }
+                return out.filter(x => x.width > 0);
+              }
+              return JSON.stringify({heading: drawn(document.querySelector('h1')), meta: drawn(document.querySelector('li.hit .meta'))});
+            })()
+            """) as? String)
+        struct Glyph: Decodable { var c: String; var left: Double; var right: Double }
+        struct Layout: Decodable { var heading: [Glyph]; var meta: [Glyph] }
+        let drawn = try JSONDecoder().decode(Layout.self, from: Data(layout.utf8))
+        let heading = drawn.heading.map(\.c).joined()
+        #expect(heading == "Results for “zqxbidi gnp.exe”", "\(heading)")
+        // The query's characters, and the closing quote after them.
+        let query = drawn.heading.dropLast().suffix("zqxbidi gnp.exe".count)
+        let quote = try #require(drawn.heading.last)
+        #expect(quote.c == "”")
+        #expect(quote.left >= (query.map(\.right).max() ?? .infinity) - 0.5, "the closing quote is drawn inside the query: \(drawn.heading)")
+        // In the details, the separators are drawn left to right, each value between the two around it.
+        let separators = drawn.meta.enumerated().filter { $0.element.c == "·" }
+        #expect(separators.count == 3, "\(drawn.meta.map(\.c).joined())")
+        #expect(zip(separators, separators.dropFirst()).allSatisfy { $0.element.right <= $1.element.left }, "\(drawn.meta)")
+        var start = 0
+        for separator in separators + [(offset: drawn.meta.count, element: Glyph(c: "", left: .infinity, right: .infinity))] {
+            let value = drawn.meta[start..<separator.offset].filter { $0.c != " " }
+            let before = start == 0 ? -Double.infinity : drawn.meta[start - 1].right
+            #expect(value.allSatisfy { $0.left >= before - 0.5 && $0.right <= separator.element.left + 0.5 }, "\(value.map(\.c).joined()) is drawn outside its place")
+            start = separator.offset + 1
+        }
+    }
 }

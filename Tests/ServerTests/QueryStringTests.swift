@@ -25,7 +25,7 @@ struct QueryStringTests {
         ("q=" + String(repeating: "x", count: 16_384), "the query string is longer than 16384 bytes"),
     ])
     func refusesWithTheReason(query: String, message: String) {
-        #expect(throws: ServerError(status: .badRequest, message: message)) { try QueryString(query) }
+        #expect(throws: ServerError(status: .badRequest, message: .init(stringLiteral: message))) { try QueryString(query) }
     }
 
     @Test func linksEncodeEveryValueAndRoundTrip() throws {

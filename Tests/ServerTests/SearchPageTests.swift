@@ -50,13 +50,30 @@ struct SearchPageTests {
             ---
             যৌনকর্মী নারীদের অধিকার ও পুলিশি নির্যাতনের বিরুদ্ধে সংগঠন।
             """,
+        "bidi.md": bidiDocument,
     ]))
+
+    /// A document whose every field holds a right-to-left override (U+202E), which shows `gnp.exe` as `exe.png`
+    /// and would reverse the page's own words after it if it were not isolated.
+    static let bidiDocument = """
+        ---
+        id: "bidi\\u202Egnp.exe"
+        type: "\\u202Epublication"
+        title: "Annual zqxbidi report \\u202Egnp.exe"
+        aliases: ["\\u202Efirst alias", "second alias"]
+        country: ["\\u202ENarnia", "Oz"]
+        issues: ["\\u202Etrafficking", "labour"]
+        year: 2004
+        author: "\\u202Eauthor"
+        ---
+        The zqxbidi report says \u{202E}gnp.exe in its text. Another zqxbidi line \u{2067}with an isolate.
+        """
 
     /// The elements and attributes the templates write. Any other one in a page's source came from a value.
     static let allowedTags: Set<String> = [
         "html", "head", "meta", "title", "link", "script", "body", "a", "header", "p", "form", "label", "div", "input",
         "button", "main", "h1", "h2", "h3", "ul", "ol", "li", "nav", "section", "span", "mark", "footer", "article",
-        "dl", "dt", "dd",
+        "dl", "dt", "dd", "bdi",
     ]
     static let allowedAttributes: Set<String> = [
         "lang", "charset", "name", "content", "rel", "href", "src", "defer", "class", "role", "action", "method", "for",
@@ -68,8 +85,9 @@ struct SearchPageTests {
     /// what the templates write: a value that broke out of its text or its quoted attribute would add a tag or an
     /// attribute (`<img …>`, `onerror=`, `onfocus=`).
     static func expectNoInjection(_ html: String, _ context: String) {
-        let tag = try! Regex(#"<([a-zA-Z][a-zA-Z0-9]*)((?:[^>"']|"[^"]*"|'[^']*')*)>"#)
-        let attribute = try! Regex(#"\s([^\s=/>"']+)(?:=(?:"[^"]*"|'[^']*'|[^\s>]+))?"#)
+        // Scalar by scalar, as a browser's tokenizer reads: a `>` followed by a combining mark still ends a tag.
+        let tag = try! Regex(#"<([a-zA-Z][a-zA-Z0-9]*)((?:[^>"']|"[^"]*"|'[^']*')*)>"#).matchingSemantics(.unicodeScalar)
+        let attribute = try! Regex(#"\s([^\s=/>"']+)(?:=(?:"[^"]*"|'[^']*'|[^\s>]+))?"#).matchingSemantics(.unicodeScalar)
         var scripts = 0
         for match in html.matches(of: tag) {
             let name = String(match.output[1].substring ?? "").lowercased()
@@ -147,7 +165,7 @@ struct SearchPageTests {
         #expect(page.status == 200)
         #expect(page.body.contains("1 result."), "\(page.body)")
         #expect(page.body.contains(#"aria-label="Remove the filter Country: Cambodia, Kingdom of""#))
-        #expect(page.body.contains(#"aria-current="true">Cambodia, Kingdom of</a>"#))
+        #expect(page.body.contains(#"aria-current="true"><bdi>Cambodia, Kingdom of</bdi></a>"#))
     }
 
     /// A PDF's hit says its page, and its document view shows each page under its number, with links to the pages
@@ -166,7 +184,7 @@ struct SearchPageTests {
         let results = try await server.get("/?q=zqxpagetwo")
         // The year is the PDF's creation date, made just now by groff.
         let year = Calendar(identifier: .gregorian).component(.year, from: Date())
-        #expect(results.body.contains("publication · \(year) · p. 2</p>"), "\(results.body)")
+        #expect(results.body.contains("<bdi>publication</bdi> · <bdi>\(year)</bdi> · p. 2</p>"), "\(results.body)")
         let document = try await server.get("/documents/corpus%2Freport?q=zqxpagetwo")
         #expect(document.status == 200, "\(document.body)")
         #expect(document.body.contains(##"<nav class="pages" aria-label="Pages with a match"><p>On pages: <a href="#page-2">2</a> </p></nav>"##))
@@ -184,7 +202,7 @@ struct SearchPageTests {
         #expect(page.body.contains(#"<nav class="facets" aria-labelledby="refine">"#))
         #expect(page.body.contains(#"<h3 id="facet-type">Type</h3>"#))
         // A facet link searches in the mode its count was made in.
-        #expect(page.body.contains(#"<a href="/?q=rights&amp;type=organisation&amp;match=all">organisation</a>"#), "\(page.body)")
+        #expect(page.body.contains(#"<a href="/?q=rights&amp;type=organisation&amp;match=all"><bdi>organisation</bdi></a>"#), "\(page.body)")
         #expect(page.body.contains(#"<a rel="next" href="/?q=rights&amp;offset=10">"#))
         let second = try await bundled.get("/?q=rights&offset=10")
         #expect(second.body.contains(#"<ol start="11">"#))
@@ -193,11 +211,90 @@ struct SearchPageTests {
         #expect(filtered.body.contains(#"aria-label="Remove the filter Type: organisation""#))
         #expect(filtered.body.contains(#"<input type="hidden" name="type" value="organisation">"#))
         let typo = try await bundled.get("/?q=domestik+work")
-        #expect(typo.body.contains(#"Did you mean <a href="/?q=domestic%20work">domestic work</a>?"#), "\(typo.body)")
+        #expect(typo.body.contains(#"Did you mean <a href="/?q=domestic%20work"><bdi>domestic work</bdi></a>?"#), "\(typo.body)")
         let empty = try await bundled.get("/")
         #expect(empty.body.contains("20 documents are indexed."))
         #expect(empty.body.contains(#"<label for="q">"#))
         let past = try await bundled.get("/?q=rights&offset=9990")
         #expect(past.body.contains("this page is past the last of them") && past.body.contains(#"<a rel="prev" href="/?q=rights">"#))
+    }
+
+    /// Whether `scalar` is one of the explicit bidi controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C).
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) || [0x200E, 0x200F, 0x061C].contains(scalar.value)
+    }
+
+    /// Checks that `<title>` holds no bidi control, and that every bidi control in the page's text (outside tags and
+    /// their attributes) is inside a `<bdi>` element. Returns how many controls it found in the text.
+    @discardableResult
+    static func expectIsolated(_ html: String, _ context: String) -> Int {
+        if let open = html.range(of: "<title>"), let close = html.range(of: "</title>") {
+            let title = html[open.upperBound..<close.lowerBound]
+            #expect(!title.unicodeScalars.contains(where: isBidiControl), "\(context): a bidi control in <title>\(title)</title>")
+        }
+        let scalars = Array(html.unicodeScalars)
+        var index = 0, depth = 0, found = 0
+        while index < scalars.count {
+            if scalars[index] == "<" {
+                // A tag, to its '>' outside quoted attribute values.
+                var end = index + 1, quote: Unicode.Scalar?
+                while end < scalars.count, quote != nil || scalars[end] != ">" {
+                    if let open = quote { if scalars[end] == open { quote = nil } } else if scalars[end] == "\"" || scalars[end] == "'" { quote = scalars[end] }
+                    end += 1
+                }
+                let tag = String(String.UnicodeScalarView(scalars[index..<min(end + 1, scalars.count)])).lowercased()
+                if tag.hasPrefix("<bdi") { depth += 1 } else if tag.hasPrefix("</bdi") { depth -= 1 }
+                index = end + 1
+                continue
+            }
+            if isBidiControl(scalars[index]) {
+                found += 1
+                #expect(depth > 0, "\(context): U+\(String(scalars[index].value, radix: 16, uppercase: true)) outside <bdi> near \(String(String.UnicodeScalarView(scalars[max(0, index - 60)..<index])))")
+            }
+            index += 1
+        }
+        #expect(depth == 0, "\(context): unbalanced <bdi>")
+        return found
+    }
+
+    /// Every value from a document or a request that holds a bidi control shows isolated: titles, ids, paths,
+    /// snippets, metadata and facet values, the query echoed back, filters in use, warnings and errors that quote
+    /// input; <title> is given without the controls.
+    @Test(arguments: [
+        "/?q=zqxbidi",
+        "/?q=zqxbidi+%E2%80%AEgnp.exe",
+        "/?q=zqxbidi&country=%E2%80%AENarnia",
+        "/?q=zqxbidi&type=%E2%80%AEnone",
+        "/?q=zqxbidi+year:%E2%80%AEsoon",
+        "/?q=zqxbidi+%E2%80%AE%22unclosed",
+        "/?q=%E2%80%AE",
+        "/?q=%E2%81%A9%E2%80%AE+-zqxbidi",
+        "/documents/bidi%E2%80%AEgnp.exe?q=zqxbidi",
+        "/documents/%E2%80%AEnone",
+        "/documents/bidi%E2%80%AEgnp.exe?q=%E2%80%AEzqxbidi",
+    ])
+    func bidiTextIsIsolated(path: String) async throws {
+        let reply = try await Self.server.get(path)
+        #expect([200, 400, 404].contains(reply.status), "\(path): \(reply.status)")
+        let found = Self.expectIsolated(reply.body, path)
+        #expect(found > 0, "\(path): no bidi control in the page's text: \(reply.body)")
+        Self.expectNoInjection(reply.body, path)
+    }
+
+    /// What the isolation looks like in the source, where it matters most.
+    @Test func theIsolatedPlaces() async throws {
+        let page = try await Self.server.get("/?q=zqxbidi+%E2%80%AEgnp.exe&country=%E2%80%AENarnia")
+        #expect(page.body.contains("<title>zqxbidi gnp.exe · Alliance Search</title>"), "\(page.body)")
+        #expect(page.body.contains("<h1>Results for “<bdi>zqxbidi \u{202E}gnp.exe</bdi>”</h1>"), "\(page.body)")
+        #expect(page.body.contains("Country: <bdi>\u{202E}Narnia</bdi> <span"), "\(page.body)")
+        #expect(page.body.contains("<bdi>Annual zqxbidi report \u{202E}gnp.exe</bdi></a></h3>"), "\(page.body)")
+        #expect(page.body.contains("<p class=\"meta\"><bdi>\u{202E}publication</bdi> · <bdi>\u{202E}Narnia</bdi>, <bdi>Oz</bdi> · <bdi>2004</bdi> · <bdi>\u{202E}trafficking</bdi>, <bdi>labour</bdi></p>"), "\(page.body)")
+        let document = try await Self.server.get("/documents/bidi%E2%80%AEgnp.exe")
+        #expect(document.body.contains("<title>Annual zqxbidi report gnp.exe · Alliance Search</title>"), "\(document.body)")
+        #expect(document.body.contains("<dt>Also known as</dt><dd><bdi>\u{202E}first alias</bdi>; <bdi>second alias</bdi></dd>"), "\(document.body)")
+        #expect(document.body.contains("<dt>Id</dt><dd><bdi>bidi\u{202E}gnp.exe</bdi></dd>"), "\(document.body)")
+        #expect(document.body.contains("<dt>Source file</dt><dd><bdi>corpus/bidi.md</bdi></dd>"), "\(document.body)")
+        let missing = try await Self.server.get("/documents/%E2%80%AEnone")
+        #expect(missing.body.contains("no document has the id &#39;<bdi>\u{202E}none</bdi>&#39;"), "\(missing.body)")
     }
 }
