@@ -78,8 +78,12 @@ let package = Package(
             dependencies: [
                 "AllianceSearch",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // The HTTP/1 channel's configuration, to add the handlers that answer requests NIO's parser rejects.
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

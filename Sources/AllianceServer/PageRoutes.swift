@@ -48,7 +48,7 @@ struct PageRoutes: Sendable {
     }
 
     /// An error as a page: its message under a heading, what it quotes from the request isolated.
-    static func problem(_ error: ServerError) -> Response {
+    static func problem(_ error: ServerError) -> String {
         struct Problem {
             var pageTitle: String
             var query = ""
@@ -62,8 +62,7 @@ struct PageRoutes: Sendable {
         case 400..<500: "This request cannot be answered"
         default: "Something went wrong"
         }
-        let html = PageTemplates.library.render(
+        return PageTemplates.library.render(
             Problem(pageTitle: heading, heading: heading, messageHTML: error.text.html), withTemplate: "problem") ?? ""
-        return SearchServer.response(error.status, type: contentType, html)
     }
 }

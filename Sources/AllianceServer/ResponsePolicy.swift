@@ -17,6 +17,12 @@ struct ResponsePolicy: RouterMiddleware {
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let frameOptions = HTTPField.Name("X-Frame-Options")!
 
+    /// The headers every response carries, those the channel's `ProtocolGuard` writes included.
+    static let securityHeaders: [(name: HTTPField.Name, value: String)] = [
+        (.contentSecurityPolicy, contentSecurityPolicy), (.xContentTypeOptions, "nosniff"),
+        (referrerPolicy, "no-referrer"), (frameOptions, "DENY"),
+    ]
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         do {
@@ -31,17 +37,25 @@ struct ResponsePolicy: RouterMiddleware {
             case let error as HTTPError: ServerError(status: error.status, message: MessageText(unmarked: error.body ?? error.status.reasonPhrase))
             default: ServerError.from(error)
             }
-            if request.uri.path.hasPrefix("/api/") || request.uri.path == "/api" {
-                response = SearchServer.response(failure.status, type: SearchAPI.contentType, failure.json)
-            } else {
-                response = PageRoutes.problem(failure)
-            }
+            let (head, body) = Self.errorResponse(failure, path: request.uri.path)
+            response = Response(status: head.status, headers: head.headerFields, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
         }
-        if response.status == .methodNotAllowed { response.headers[.allow] = "GET, HEAD" }
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[Self.referrerPolicy] = "no-referrer"
-        response.headers[Self.frameOptions] = "DENY"
+        for (name, value) in Self.securityHeaders { response.headers[name] = value }
         return response
+    }
+
+    /// `failure` as the server answers it: JSON under `/api/`, a page elsewhere, `no-store`, with the security
+    /// headers (and `Allow` for a 405).
+    static func errorResponse(_ failure: ServerError, path: String) -> (head: HTTPResponse, body: String) {
+        let (type, body) =
+            if path.hasPrefix("/api/") || path == "/api" {
+                (SearchAPI.contentType, failure.json)
+            } else {
+                (PageRoutes.contentType, PageRoutes.problem(failure))
+            }
+        var head = SearchServer.response(failure.status, type: type, body).head
+        if failure.status == .methodNotAllowed { head.headerFields[.allow] = "GET, HEAD" }
+        for (name, value) in securityHeaders { head.headerFields[name] = value }
+        return (head, body)
     }
 }

@@ -1,6 +1,7 @@
 import AllianceSearch
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOPosix
 
@@ -14,7 +15,8 @@ import NIOPosix
 ///
 /// Searches run on a thread pool of `threads` threads, each with its own read-only connection (`EnginePool`),
 /// never on the event loops, stopped after `timeout`. Every response carries a Content-Security-Policy, and all but
-/// the static style sheet and script are `no-store`.
+/// the static style sheet and script are `no-store`; so do the answers to requests HTTP parsing refuses
+/// (`ProtocolGuard`).
 public struct SearchServer: Sendable {
     public struct Options: Sendable {
         public var indexPath: String
@@ -77,6 +79,7 @@ public struct SearchServer: Sendable {
         let host = options.host
         let app = Application(
             router: makeRouter(),
+            server: .http1(configuration: ProtocolGuard.channelConfiguration),
             configuration: .init(address: .hostname(host, port: options.port), serverName: nil),
             onServerRunning: { channel in ready(host, channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -130,19 +130,39 @@ final class ServerProcess: @unchecked Sendable {
     /// Sends `GET target` exactly as given, over a plain socket (URLSession would normalise `..` away), and returns
     /// the status code and the body.
     func rawGet(_ target: String) throws -> (status: Int, body: String) {
+        let reply = try raw(Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)).first
+        return (reply?.status ?? 0, reply?.body ?? "")
+    }
+
+    /// Sends `bytes` as they are over a new connection, half-closes it, reads until the server closes it (or for
+    /// `timeout`), and returns the responses read, in order.
+    func raw(_ bytes: [UInt8], timeout: TimeInterval = 10) throws -> [Reply] {
+        try Self.raw(bytes, port: base.port!, timeout: timeout)
+    }
+
+    /// `raw(_:timeout:)` to `port` on 127.0.0.1.
+    static func raw(_ bytes: [UInt8], port: Int, timeout: TimeInterval = 10) throws -> [Reply] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(base.port!).bigEndian)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-        let request = Array("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        var limit = timeval(tv_sec: Int(timeout), tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        var sent = 0
+        while sent < bytes.count {
+            // MSG_NOSIGNAL: a server that closed early is an answer to read, not a SIGPIPE.
+            let count = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if count <= 0 { break }
+            sent += count
+        }
+        shutdown(fd, Int32(SHUT_WR))
         var response = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -150,10 +170,27 @@ final class ServerProcess: @unchecked Sendable {
             if count <= 0 { break }
             response.append(contentsOf: buffer[0..<count])
         }
-        let text = String(decoding: response, as: UTF8.self)
-        let status = text.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) } ?? 0
-        let body = text.range(of: "\r\n\r\n").map { String(text[$0.upperBound...]) } ?? ""
-        return (status, body)
+        return Self.replies(in: response)
+    }
+
+    /// The HTTP/1.1 responses in `data`, each framed by its Content-Length.
+    static func replies(in data: Data) -> [Reply] {
+        var replies: [Reply] = []
+        var rest = data[...]
+        while let end = rest.firstRange(of: Data("\r\n\r\n".utf8)) {
+            let head = String(decoding: rest[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+            var headers: [String: String] = [:]
+            for line in head.dropFirst() {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+            let length = Int(headers["content-length"] ?? "") ?? rest.distance(from: end.upperBound, to: rest.endIndex)
+            let bodyEnd = rest.index(end.upperBound, offsetBy: min(length, rest.distance(from: end.upperBound, to: rest.endIndex)))
+            let status = head.first?.split(separator: " ", maxSplits: 2).dropFirst().first.flatMap { Int($0) } ?? 0
+            replies.append(Reply(status: status, headers: headers, body: String(decoding: rest[end.upperBound..<bodyEnd], as: UTF8.self)))
+            rest = rest[bodyEnd...]
+        }
+        return replies
     }
 
     /// `GET path` (already percent-encoded, with its query), without following redirects.
