@@ -12,10 +12,15 @@ import Hummingbird
 struct ResponsePolicy: RouterMiddleware {
     typealias Context = BasicRequestContext
 
+    /// The host names answered for; any other is a 421 (DNS rebinding).
+    let hosts: HostPolicy
+
     static let contentSecurityPolicy = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let frameOptions = HTTPField.Name("X-Frame-Options")!
+    /// A second `Host` header stays among the fields (the first is the request's authority).
+    static let host = HTTPField.Name("Host")!
 
     /// The headers every response carries, those the channel's `ProtocolGuard` writes included.
     static let securityHeaders: [(name: HTTPField.Name, value: String)] = [
@@ -26,6 +31,7 @@ struct ResponsePolicy: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         do {
+            try hosts.check(authority: request.head.authority, repeated: request.headers[Self.host] != nil)
             // Everything here is read: any other method is refused, saying which are allowed.
             guard request.method == .get || request.method == .head else {
                 throw ServerError(status: .methodNotAllowed, message: "\(fixed: request.method.rawValue) is not allowed; every route here answers GET (and HEAD)")

@@ -14,9 +14,9 @@ import NIOPosix
 ///   `/api/documents/{id}` — one document as JSON; `/api/health` — whether the index can be searched.
 ///
 /// Searches run on a thread pool of `threads` threads, each with its own read-only connection (`EnginePool`),
-/// never on the event loops, stopped after `timeout`. Every response carries a Content-Security-Policy, and all but
-/// the static style sheet and script are `no-store`; so do the answers to requests HTTP parsing refuses
-/// (`ProtocolGuard`).
+/// never on the event loops, stopped after `timeout`. Only the host names of `HostPolicy` are answered. Every
+/// response carries a Content-Security-Policy, and all but the static style sheet and script are `no-store`; so do
+/// the answers to requests HTTP parsing refuses (`ProtocolGuard`).
 public struct SearchServer: Sendable {
     public struct Options: Sendable {
         public var indexPath: String
@@ -31,10 +31,12 @@ public struct SearchServer: Sendable {
         public var timeout: TimeInterval
         /// Searches allowed to wait for a thread; past that, requests are answered 503 at once.
         public var backlog: Int
+        /// Host names answered for besides `localhost` and `host` (`--allowed-host`); see `HostPolicy`.
+        public var allowedHosts: [String]
 
         public init(
             indexPath: String, host: String = "127.0.0.1", port: Int = 8420, threads: Int = 0, refresh: Bool = true,
-            timeout: TimeInterval = 10, backlog: Int = 256
+            timeout: TimeInterval = 10, backlog: Int = 256, allowedHosts: [String] = []
         ) {
             self.indexPath = indexPath
             self.host = host
@@ -43,6 +45,7 @@ public struct SearchServer: Sendable {
             self.refresh = refresh
             self.timeout = timeout
             self.backlog = backlog
+            self.allowedHosts = allowedHosts
         }
     }
 
@@ -96,7 +99,7 @@ public struct SearchServer: Sendable {
     func makeRouter() -> Router<BasicRequestContext> {
         // Every route answers HEAD as it answers GET, without the body.
         let router = Router(options: .autoGenerateHeadEndpoints)
-        router.add(middleware: ResponsePolicy())
+        router.add(middleware: ResponsePolicy(hosts: HostPolicy(listeningOn: options.host, allowed: options.allowedHosts)))
         let api = SearchAPI(server: self)
         router.get("/api/health") { _, _ in try await api.health() }
         router.get("/api/search") { request, _ in try await api.search(request.uri.query) }

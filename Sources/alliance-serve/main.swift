@@ -16,6 +16,12 @@ struct AllianceServe: AsyncParsableCommand {
             When the index is missing, it is built from corpus/ first; when its documents changed, it is updated \
             first (unless --no-refresh). The index is then only read. Stop the server with Ctrl-C (SIGINT) or SIGTERM.
 
+            Only requests for this server's own names are answered, so that a web page cannot read the index \
+            through a visitor's browser by pointing its own name at this address (DNS rebinding): the Host header \
+            must be an IP address, localhost, the --host name, or an --allowed-host name; others get 421. Give \
+            --allowed-host for each name clients use, as with --host 0.0.0.0 or behind a proxy that passes its \
+            own Host on.
+
             Exit status: 0 stopped by a signal; 2 usage error; 3 the address cannot be used.
             """)
 
@@ -31,6 +37,13 @@ struct AllianceServe: AsyncParsableCommand {
     @Option(help: "Stop a search that runs longer than this many seconds, and answer 503.")
     var timeout = 10.0
 
+    @Option(
+        name: .customLong("allowed-host"),
+        help: ArgumentHelp(
+            "Also answer requests whose Host is this name (repeatable), e.g. search.example.org. localhost, the --host name and IP addresses are always answered.",
+            valueName: "name"))
+    var allowedHosts: [String] = []
+
     @Option(help: "The index file. Default: $ALLIANCE_INDEX, else index/alliance.sqlite.")
     var index: String?
 
@@ -41,11 +54,13 @@ struct AllianceServe: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard (0...256).contains(threads) else { throw ValidationError("--threads must be between 0 and 256") }
         guard timeout > 0, timeout <= 3_600 else { throw ValidationError("--timeout must be more than 0 and at most 3600 seconds") }
+        if let problem = allowedHosts.lazy.compactMap(HostPolicy.problem(withName:)).first { throw ValidationError(problem) }
     }
 
     func run() async throws {
         let path = SearchIndex.resolvePath(option: index)
-        let server = SearchServer(options: .init(indexPath: path, host: host, port: port, threads: threads, refresh: !noRefresh, timeout: timeout))
+        let server = SearchServer(options: .init(
+            indexPath: path, host: host, port: port, threads: threads, refresh: !noRefresh, timeout: timeout, allowedHosts: allowedHosts))
         do {
             try await server.run(
                 notice: { standardError("alliance-serve: \($0)\n") },

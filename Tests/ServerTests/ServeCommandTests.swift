@@ -22,6 +22,9 @@ struct ServeCommandTests {
         (["--threads", "300"], "--threads must be between 0 and 256"),
         (["--timeout", "0"], "--timeout must be more than 0"),
         (["--no-such-option"], "Unknown option '--no-such-option'"),
+        (["--allowed-host", "http://search.example.org"], "--allowed-host 'http://search.example.org' is not a host name"),
+        (["--allowed-host", "search.example.org:8420"], "without a scheme, port or path"),
+        (["--allowed-host", "ok.example", "--allowed-host", "*"], "--allowed-host '*' is not a host name"),
     ])
     func usageErrorsExitTwo(arguments: [String], message: String) throws {
         let folder = try ServerProcess.folder()
@@ -37,5 +40,20 @@ struct ServeCommandTests {
         let result = try run(["--port", String(server.base.port!)], in: server.folder)
         #expect(result.status == 3, "\(result.stderr)")
         #expect(result.stderr.contains("alliance-serve: cannot serve on 127.0.0.1:\(server.base.port!)"), "\(result.stderr)")
+    }
+
+    /// `--help` documents `--allowed-host` and why it exists.
+    @Test func helpDocumentsTheAllowedHosts() throws {
+        let process = Process()
+        process.executableURL = ServerProcess.productsFolder.appendingPathComponent("alliance-serve")
+        process.arguments = ["--help"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(text.contains("--allowed-host <name>"), "\(text)")
+        #expect(text.contains("DNS rebinding"), "\(text)")
+        #expect(text.contains("others get 421"), "\(text)")
     }
 }
