@@ -15,7 +15,7 @@ import Foundation
 /// `withEngine` blocks on SQLite; it is called from the server's thread pool, never from an event loop.
 public final class EnginePool: @unchecked Sendable {
     public let path: String
-    /// A search still running after this long is interrupted, and answered 503.
+    /// A search still running this long after its request came is interrupted, and answered 503.
     public let timeout: TimeInterval
     private let lock = NSLock()
     private var idle: [Slot] = []
@@ -45,10 +45,18 @@ public final class EnginePool: @unchecked Sendable {
 
     /// Runs `body` with an engine on the index as it is now, opening one when none is idle or the file was replaced.
     ///
+    /// - Parameter deadline: When `body` is interrupted: `timeout` after the request came, so that the time it
+    ///   waited for a thread counts (`SearchJob`). Without one, `timeout` from now.
     /// - Throws: `IndexError` when the index cannot be opened (missing, damaged, another version): the server
-    ///   answers 503 until it can; `ServerError` (503) when `body` ran longer than `timeout` and was interrupted;
-    ///   or what `body` throws.
-    public func withEngine<T>(_ body: (SearchEngine) throws -> T) throws -> T {
+    ///   answers 503 until it can; `ServerError` (503) when the deadline passed before `body` started, or while it
+    ///   ran (it was interrupted); or what `body` throws.
+    public func withEngine<T>(until deadline: DispatchTime? = nil, _ body: (SearchEngine) throws -> T) throws -> T {
+        let start = DispatchTime.now()
+        let deadline = deadline ?? start + timeout
+        let arrival = deadline - timeout
+        guard start < deadline else {
+            throw ServerError.timedOut(limit: timeout, waited: arrival.seconds(to: start), ran: nil)
+        }
         guard let file = FileIdentity(path: path) else { throw IndexError.missing(path: path) }
         let reused: Slot? = lock.withLock {
             idle.removeAll { $0.file != file }
@@ -57,18 +65,16 @@ public final class EnginePool: @unchecked Sendable {
         let slot = try reused ?? Slot(engine: SearchEngine(index: try SearchIndex.openForReading(at: path)), file: file)
         defer { lock.withLock { idle.append(slot) } }
         let watchdog = Watchdog(index: slot.engine.index)
-        let item = DispatchWorkItem { watchdog.interrupt() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: item)
+        let alarm = AlarmClock.shared.set(at: deadline) { watchdog.interrupt() }
         defer {
             watchdog.finish()
-            item.cancel()
+            AlarmClock.shared.cancel(alarm)
         }
         do {
             return try body(slot.engine)
         } catch where watchdog.fired {
-            throw ServerError(
-                status: .serviceUnavailable,
-                message: "the search ran longer than \(Int(timeout.rounded())) s and was stopped; narrow the query or add filters")
+            throw ServerError.timedOut(
+                limit: timeout, waited: arrival.seconds(to: start), ran: start.seconds(to: .now()))
         }
     }
 

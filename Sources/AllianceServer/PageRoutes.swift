@@ -59,7 +59,7 @@ struct PageRoutes: Sendable {
         let heading = switch error.status.code {
         case 404: "Not found"
         case 421: "This server does not answer for this host name"
-        case 503: "The index is unavailable"
+        case 503: "Not available now"
         case 400..<500: "This request cannot be answered"
         default: "Something went wrong"
         }

@@ -14,9 +14,10 @@ import NIOPosix
 ///   `/api/documents/{id}` — one document as JSON; `/api/health` — whether the index can be searched.
 ///
 /// Searches run on a thread pool of `threads` threads, each with its own read-only connection (`EnginePool`),
-/// never on the event loops, stopped after `timeout`. Only the host names of `HostPolicy` are answered. Every
-/// response carries a Content-Security-Policy, and all but the static style sheet and script are `no-store`; so do
-/// the answers to requests HTTP parsing refuses (`ProtocolGuard`).
+/// never on the event loops, and are answered within `timeout` of the request, the wait for a thread included
+/// (`SearchJob`). Only the host names of `HostPolicy` are answered. Every response carries a
+/// Content-Security-Policy, and all but the static style sheet and script are `no-store`; so do the answers to
+/// requests HTTP parsing refuses (`ProtocolGuard`).
 public struct SearchServer: Sendable {
     public struct Options: Sendable {
         public var indexPath: String
@@ -27,7 +28,8 @@ public struct SearchServer: Sendable {
         public var threads: Int
         /// Build or update the index before serving, as `alliance-query` does before searching.
         public var refresh: Bool
-        /// A search running longer than this is stopped and answered 503.
+        /// A search not answered this long after its request came (waiting for a thread, then running) is stopped
+        /// and answered 503.
         public var timeout: TimeInterval
         /// Searches allowed to wait for a thread; past that, requests are answered 503 at once.
         public var backlog: Int
@@ -53,12 +55,15 @@ public struct SearchServer: Sendable {
     let engines: EnginePool
     let threadPool: NIOThreadPool
     private let queued: Backlog
+    /// For the test suite only: what makes every search slow (`TestStall`), or `nil`.
+    private let stall: (@Sendable (SearchEngine) throws -> Void)?
 
     public init(options: Options) {
         self.options = options
         engines = EnginePool(path: options.indexPath, timeout: options.timeout)
         threadPool = NIOThreadPool(numberOfThreads: options.threads)
         queued = Backlog(limit: options.threads + options.backlog)
+        stall = TestStall.fromEnvironment()
     }
 
     /// Prepares the index (building it from `corpus/` when it is missing, as a query would), then serves until the
@@ -121,13 +126,30 @@ public struct SearchServer: Sendable {
         return router
     }
 
-    /// Runs `body` with a pooled engine on the search thread pool; 503 at once when `backlog` searches already wait.
+    /// Runs `body` with a pooled engine on the search thread pool, answered within `timeout` of now (`SearchJob`);
+    /// 503 at once when `backlog` searches already wait.
     func withEngine<T: Sendable>(_ body: @escaping @Sendable (SearchEngine) throws -> T) async throws -> T {
+        let job = SearchJob<T>(timeout: options.timeout)
         guard queued.enter() else {
             throw ServerError(status: .serviceUnavailable, message: "the server is busy: too many searches are waiting; try again shortly")
         }
-        defer { queued.leave() }
-        return try await threadPool.runIfActive { try engines.withEngine(body) }
+        let (engines, queued, stall) = (engines, queued, stall)
+        return try await job.answer { job in
+            threadPool.submit { state in
+                // The count is of jobs on the pool, answered or not: a search past its deadline still holds a thread.
+                defer { queued.leave() }
+                guard case .active = state else {
+                    return job.finish(.failure(ServerError(status: .serviceUnavailable, message: "the server is stopping")))
+                }
+                guard job.start() else { return }
+                job.finish(Result {
+                    try engines.withEngine(until: job.deadline) { engine in
+                        try stall?(engine)
+                        return try body(engine)
+                    }
+                })
+            }
+        }
     }
 
     /// The document `id` with the words of `query` marked, or a 404.

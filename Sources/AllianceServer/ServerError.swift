@@ -40,6 +40,34 @@ public struct ServerError: Error, Sendable, Equatable, CustomStringConvertible {
         ServerError(status: .notFound, message: "nothing is served at \(input: path); the API is /api/search, /api/documents/{id} and /api/health")
     }
 
+    /// 503: a search not finished within the server's `--timeout`, counted from when the request came.
+    ///
+    /// - Parameters:
+    ///   - waited: How long it waited for a thread.
+    ///   - ran: How long it ran, `nil` when it never started.
+    static func timedOut(limit: TimeInterval, waited: TimeInterval, ran: TimeInterval?) -> ServerError {
+        guard let ran else {
+            return ServerError(status: .serviceUnavailable, message: """
+                the server is busy: the search waited its whole \(fixed: seconds(limit)) s limit for a thread and was \
+                not run; try again shortly
+                """)
+        }
+        // A wait too short to matter is not worth a word: the query is what took the time.
+        guard waited >= limit / 10 else {
+            return ServerError(status: .serviceUnavailable, message: "the search ran longer than \(fixed: seconds(limit)) s and was stopped; narrow the query or add filters")
+        }
+        return ServerError(status: .serviceUnavailable, message: """
+            the search was stopped at its \(fixed: seconds(limit)) s limit, after waiting \(fixed: seconds(waited)) s \
+            for a thread and running \(fixed: seconds(ran)) s; the server is busy, try again shortly
+            """)
+    }
+
+    /// `1`, `0.5`, `2.3`: seconds to a tenth, without a trailing `.0`.
+    private static func seconds(_ value: TimeInterval) -> String {
+        let text = String(format: "%.1f", value)
+        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+    }
+
     /// The status and message for any error a handler met: a query the engine refuses is the user's to fix (400),
     /// an index that cannot be read is unavailable (503), anything else is the server's fault (500).
     static func from(_ error: any Error) -> ServerError {

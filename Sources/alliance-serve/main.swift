@@ -34,7 +34,7 @@ struct AllianceServe: AsyncParsableCommand {
     @Option(help: "Searches run side by side, each on its own read-only connection. Default: twice the cores, at least 2.")
     var threads = 0
 
-    @Option(help: "Stop a search that runs longer than this many seconds, and answer 503.")
+    @Option(help: "Answer 503 to a search not answered within this many seconds of its request (waiting for a thread included), and stop it.")
     var timeout = 10.0
 
     @Option(

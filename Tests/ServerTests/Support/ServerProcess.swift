@@ -72,8 +72,9 @@ final class ServerProcess: @unchecked Sendable {
         }
     }
 
-    /// Starts the server in `folder` and waits (up to 60 s) for the line that says where it listens.
-    init(in folder: URL, arguments: [String] = []) throws {
+    /// Starts the server in `folder`, with `environment` added to the test's, and waits (up to 60 s) for the line
+    /// that says where it listens.
+    init(in folder: URL, arguments: [String] = [], environment added: [String: String] = [:]) throws {
         self.folder = folder
         process = Process()
         process.executableURL = Self.productsFolder.appendingPathComponent("alliance-serve")
@@ -81,6 +82,7 @@ final class ServerProcess: @unchecked Sendable {
         process.currentDirectoryURL = folder
         var environment = ProcessInfo.processInfo.environment
         environment["ALLIANCE_INDEX"] = nil
+        environment.merge(added) { $1 }
         process.environment = environment
         let output = Pipe()
         errors = Pipe()
