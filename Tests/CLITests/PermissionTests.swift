@@ -120,4 +120,44 @@ struct PermissionTests {
         #expect(run.output.contains("a rebuild that was stopped left index/alliance.sqlite.rebuild-4242 (2 KB), which cannot be removed from here; delete it"), "\(run.output)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("index").path).sorted() == ["alliance.sqlite", "alliance.sqlite.rebuild-4242"])
     }
+
+    /// A purge on a full disk: when the delete itself cannot be written, it says nothing was changed, and the document
+    /// is still there; when the delete was written but the rewrite could not be, it says the document is gone from
+    /// search but its text may remain, and the index records the unfinished scrub, which `--check --repair`
+    /// finishes once there is space.
+    @Test(.enabled(if: PermissionTests.canMount, "needs root and permission to mount"))
+    func aPurgeOnAFullDiskSaysWhatStateTheIndexIsIn() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try CLIRunner.run("alliance-ingest", [], in: folder).status == 0)
+        try Self.shell("mkdir small && mount -t tmpfs -o size=600k tmpfs small", in: folder)
+        defer { _ = try? Self.shell("umount small", in: folder) }
+        let index = ["--index", "small/alliance.sqlite"]
+        /// Copies the index onto the small disk and fills it up to `free` KB.
+        func fill(leaving free: Int) throws {
+            try Self.shell("rm -f small/* && cp index/alliance.sqlite small/ && dd if=/dev/zero of=small/filler bs=1k count=$(( $(df -k small | tail -1 | awk '{print $4}') - \(free) )) 2>/dev/null", in: folder)
+        }
+        func holds(_ id: String) throws -> Bool {
+            try Self.shell("sqlite3 small/alliance.sqlite \"SELECT count(*) FROM documents WHERE id = '\(id)'\"", in: folder).output.hasPrefix("1")
+        }
+
+        try fill(leaving: 30)
+        let refused = try CLIRunner.run("alliance-ingest", ["--purge", "ndwm"] + index, in: folder)
+        #expect(refused.status == 3)
+        #expect(refused.stderr.contains("the disk is full while writing small/alliance.sqlite; nothing was changed"), "\(refused.stderr)")
+        try Self.shell("rm small/filler", in: folder)
+        #expect(try holds("ndwm"))
+
+        try fill(leaving: 100)
+        let half = try CLIRunner.run("alliance-ingest", ["--purge", "ndwm"] + index, in: folder)
+        #expect(half.status == 3)
+        #expect(half.stderr.contains("the documents were removed from small/alliance.sqlite and no search finds them, but their text may still be in the index file: the disk is full"), "\(half.stderr)")
+        try Self.shell("rm small/filler", in: folder)
+        #expect(try !holds("ndwm"))
+        let check = try CLIRunner.run("alliance-ingest", ["--check"] + index, in: folder)
+        #expect(check.status == 3 && check.stderr.contains("did not finish scrubbing"), "\(check.stderr)")
+        let repair = try CLIRunner.run("alliance-ingest", ["--check", "--repair"] + index, in: folder)
+        #expect(repair.status == 0, "\(repair.stderr)")
+        #expect(repair.stdout.contains("finished the scrub recorded"), "\(repair.stdout)")
+    }
 }

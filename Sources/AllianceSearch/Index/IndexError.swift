@@ -41,7 +41,7 @@ public enum IndexError: Error, Sendable, LocalizedError, Equatable {
         case .locked(let path):
             "the index \(path) is locked by another process; wait for it to finish and try again"
         case .diskFull(let path):
-            "the disk is full while writing \(path); nothing was changed. Free some space and run the ingest again"
+            "the disk is full while writing \(path); nothing was changed. Free some space and run the command again"
         case .io(let path, let detail):
             "cannot use the index \(path): \(detail)"
         case .scrubUnfinished(let path, let reason):
@@ -76,11 +76,23 @@ public enum IndexError: Error, Sendable, LocalizedError, Equatable {
             return IndexError.io(path: path, detail: "it cannot be opened; check that its folder exists and can be written")
         case .SQLITE_PERM:
             return IndexError.io(path: path, detail: "permission denied")
+        case .SQLITE_IOERR where isNearlyFull(folderOf: path):
+            // A write, or growing the shared-memory file, that failed for want of space reaches SQLite as an
+            // input/output error; the space left tells the two apart.
+            return IndexError.diskFull(path: path)
         case .SQLITE_IOERR:
             return IndexError.io(path: path, detail: "the disk reported an input/output error")
         default:
             return IndexError.io(path: path, detail: "unexpected database error \(error.resultCode.rawValue)")
         }
+    }
+
+    /// Whether the file system holding `path` has less than a megabyte left for this user.
+    static func isNearlyFull(folderOf path: String) -> Bool {
+        var info = statvfs()
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard statvfs(folder, &info) == 0 else { return false }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize) < 1 << 20
     }
 
     /// The same error about `path`, when it was met on the temporary file `temporary` of a rebuild.
