@@ -25,6 +25,11 @@ extension Ingester {
         var report = IngestReport()
         /// Files that could not be read, or had errors: they keep the documents they had.
         var failedPaths: [String] = []
+        /// Called once, before the first write (the quick check of an existing index); nothing is called, and
+        /// nothing written, when the corpus is unchanged.
+        var beforeFirstWrite: ((Database) throws -> Void)?
+        /// Whether anything was written.
+        private(set) var wrote = false
         private let timestamp = Ingester.now()
         private var lastProgress = Date()
         private var filesDone = 0
@@ -80,6 +85,7 @@ extension Ingester {
                     report.unchanged += try DocumentStore.count(db, storedPath: paths.stored(path))
                     continue
                 }
+                try willWrite()
                 report.removed += try DocumentStore.deleteAll(db, storedPath: paths.stored(path))
                 try Manifest.delete(db, storedPath: paths.stored(path))
             }
@@ -96,6 +102,7 @@ extension Ingester {
             }
 
             // 3. Read on a second thread, written here.
+            if !changed.isEmpty { try willWrite() }
             let claims = try Claims(db)
             var staged = try StagedWrites(db)
             let reread = Set(changed.map(\.path))
@@ -169,10 +176,17 @@ extension Ingester {
                 // Same size, new date: the bytes may not have changed. A file that cannot be hashed is read, and
                 // its error reported then.
                 guard let hash = try? DocumentStream.hash(path: file.path, sidecar: file.sidecar), hash == known.contentHash else { return true }
+                try willWrite()
                 try Manifest.save(db, storedPath: storedPath, file: file, contentHash: hash, hasErrors: false)
             }
             report.unchanged += try DocumentStore.count(db, storedPath: storedPath)
             return false
+        }
+
+        /// Runs `beforeFirstWrite` the first time, and notes that the run writes.
+        mutating func willWrite() throws {
+            if !wrote { try beforeFirstWrite?(db) }
+            wrote = true
         }
 
         /// The reading thread: each file in order, in batches, then its end.

@@ -81,19 +81,26 @@ public enum Ingester {
     /// Updates the index in place, in one transaction, then scrubs it when `secure` removed or replaced text, or
     /// when an earlier purge left a scrub unfinished.
     private static func update(_ plan: Plan, secure: Bool, progress: ((IngestProgress) -> Void)?) throws -> IngestReport {
-        let index = try SearchIndex.openForWriting(at: plan.path)
+        let index = try SearchIndex.openForWriting(at: plan.path, checkingLater: true)
         defer { try? index.queue.close() }
         if secure { try Scrub.overwriteDeletedContent(index) }
         var pending: String?
         var report = try index.write { db in
             pending = try Scrub.pendingSince(db)
             var run = Run(db: db, paths: plan.paths, scan: plan.scan, roots: plan.present, progress: progress)
+            run.beforeFirstWrite = index.quickCheck
+            // A scrub left pending is work: the file is checked before it is rewritten.
+            if pending != nil { try run.willWrite() }
             try run.ingest()
-            var settings = try IndexSettings.fetch(db) ?? .current(roots: [], now: now())
+            let stored = try IndexSettings.fetch(db) ?? .current(roots: [], now: now())
+            var settings = stored
             settings.roots = Array(Set(settings.roots + plan.recordable.map(plan.paths.stored))).sorted()
             settings.followLinks = plan.followLinks
-            settings.updatedAt = now()
-            try settings.save(db)
+            if run.wrote || settings != stored {
+                try run.willWrite()
+                settings.updatedAt = now()
+                try settings.save(db)
+            }
             if secure && run.report.removed + run.report.updated > 0 { try Scrub.markPending(db) }
             run.report.documentCount = try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#) ?? 0
             return run.report
