@@ -67,57 +67,75 @@ enum RankFunction {
         var countedCount: [Int] = []
         static let slots = 4
 
-        /// The row's score. The per-row loop works on unsafe buffers: it runs for every match of the query, and
-        /// Swift's exclusivity checks and copy-on-write tests on the arrays cost more than the arithmetic.
+        /// The phrases whose group scores (query weight not 0), in order: a group of weight 0 (the copy of the query
+        /// that feedback and pruning add only to restrict the matches) adds 0 to every row, so its hits are not read.
+        var scoringPhrases: [Int32] = []
+        /// Per-row scratch: the row's hits of the scoring phrases, as (position, phrase).
+        var hits: [(position: Int64, phrase: Int32)] = []
+
+        /// The row's score.
+        ///
+        /// Each scoring phrase's hits are read with `xPhraseFirst`/`xPhraseNext` and put in the order `xInst` would
+        /// give them (by position, then by phrase), so every group's frequency is summed in the same order as
+        /// before. `xInst` itself is not used: FTS5 builds its array by finding, for each hit, the phrase with the
+        /// lowest next position among all the expression's phrases, which is quadratic in the phrases of a long
+        /// query for every row it scores.
+        ///
+        /// The per-row loop works on unsafe buffers: it runs for every match of the query, and Swift's exclusivity
+        /// checks and copy-on-write tests on the arrays cost more than the arithmetic.
         func score(_ api: Fts5ExtensionApi, _ fts: OpaquePointer) throws -> Double {
-            var instances: Int32 = 0
-            try check(api.xInstCount(fts, &instances))
+            hits.removeAll(keepingCapacity: true)
+            for phrase in scoringPhrases {
+                var iterator = Fts5PhraseIter()
+                var column: Int32 = 0, offset: Int32 = 0
+                try check(api.xPhraseFirst(fts, phrase, &iterator, &column, &offset))
+                while column >= 0 {
+                    hits.append((Int64(column) << 32 | Int64(offset), phrase))
+                    api.xPhraseNext(fts, &iterator, &column, &offset)
+                }
+            }
+            if hits.count > 1 {
+                hits.sort { $0.position != $1.position ? $0.position < $1.position : $0.phrase < $1.phrase }
+            }
             let groups = groupWeight.count
             let slots = Self.slots
-            var failure: Int32 = SQLITE_OK
-            phraseGroup.withUnsafeBufferPointer { phraseGroup in
-                phraseWeight.withUnsafeBufferPointer { phraseWeight in
-                    groupFlat.withUnsafeBufferPointer { groupFlat in
-                        columnWeights.withUnsafeBufferPointer { columnWeights in
-                            frequency.withUnsafeMutableBufferPointer { frequency in
-                                lastPosition.withUnsafeMutableBufferPointer { lastPosition in
-                                    counted.withUnsafeMutableBufferPointer { counted in
-                                        countedCount.withUnsafeMutableBufferPointer { countedCount in
-                                            for group in 0..<groups {
-                                                frequency[group] = 0
-                                                lastPosition[group] = -1
-                                                countedCount[group] = 0
-                                            }
-                                            for instance in 0..<instances {
-                                                var phrase: Int32 = 0, column: Int32 = 0, offset: Int32 = 0
-                                                let code = api.xInst(fts, instance, &phrase, &column, &offset)
-                                                if code != SQLITE_OK {
-                                                    failure = code
-                                                    return
-                                                }
-                                                let phraseIndex = Int(phrase), columnIndex = Int(column)
-                                                guard phraseIndex < phraseGroup.count, columnIndex < columnWeights.count else { continue }
-                                                let group = phraseGroup[phraseIndex]
-                                                let columnWeight = columnWeights[columnIndex]
-                                                let weight = phraseWeight[phraseIndex]
-                                                // xInst lists hits in position order: a group's hits at one
-                                                // position come one after another.
-                                                let position = Int64(column) << 32 | Int64(offset)
-                                                if lastPosition[group] != position {
-                                                    lastPosition[group] = position
+            hits.withUnsafeBufferPointer { hits in
+                phraseGroup.withUnsafeBufferPointer { phraseGroup in
+                    phraseWeight.withUnsafeBufferPointer { phraseWeight in
+                        groupFlat.withUnsafeBufferPointer { groupFlat in
+                            columnWeights.withUnsafeBufferPointer { columnWeights in
+                                frequency.withUnsafeMutableBufferPointer { frequency in
+                                    lastPosition.withUnsafeMutableBufferPointer { lastPosition in
+                                        counted.withUnsafeMutableBufferPointer { counted in
+                                            countedCount.withUnsafeMutableBufferPointer { countedCount in
+                                                for group in 0..<groups {
+                                                    frequency[group] = 0
+                                                    lastPosition[group] = -1
                                                     countedCount[group] = 0
-                                                } else {
-                                                    var seen = false
-                                                    for slot in 0..<countedCount[group] where counted[group * slots + slot] == weight {
-                                                        seen = true
+                                                }
+                                                for hit in hits {
+                                                    let phraseIndex = Int(hit.phrase), columnIndex = Int(hit.position >> 32)
+                                                    guard phraseIndex < phraseGroup.count, columnIndex < columnWeights.count else { continue }
+                                                    let group = phraseGroup[phraseIndex]
+                                                    let columnWeight = columnWeights[columnIndex]
+                                                    let weight = phraseWeight[phraseIndex]
+                                                    // A group's hits at one position come one after another.
+                                                    if lastPosition[group] != hit.position {
+                                                        lastPosition[group] = hit.position
+                                                        countedCount[group] = 0
+                                                    } else {
+                                                        var seen = false
+                                                        for slot in 0..<countedCount[group] where counted[group * slots + slot] == weight {
+                                                            seen = true
+                                                        }
+                                                        if seen { continue }
                                                     }
-                                                    if seen { continue }
+                                                    if countedCount[group] < slots {
+                                                        counted[group * slots + countedCount[group]] = weight
+                                                        countedCount[group] += 1
+                                                    }
+                                                    frequency[group] += weight * (groupFlat[group] ? (columnWeight > 0 ? 1 : 0) : columnWeight)
                                                 }
-                                                if countedCount[group] < slots {
-                                                    counted[group * slots + countedCount[group]] = weight
-                                                    countedCount[group] += 1
-                                                }
-                                                frequency[group] += weight * (groupFlat[group] ? (columnWeight > 0 ? 1 : 0) : columnWeight)
                                             }
                                         }
                                     }
@@ -127,7 +145,6 @@ enum RankFunction {
                     }
                 }
             }
-            try check(failure)
             var length: Int32 = 0
             try check(api.xColumnSize(fts, -1, &length))
             let norm = k1 * (1 - b + b * Double(length) / averageLength)
@@ -178,8 +195,14 @@ enum RankFunction {
                 if let data { Unmanaged<Cache>.fromOpaque(data).release() }
             })
         }
-        // Compared in place, without copying the plan: this runs for every row.
-        if let found = cache.states.first(where: { $0.plan.elementsEqual(bytes) }) { return found.state }
+        // Compared in place, without copying the plan, with `memcmp`: this runs for every row, and a long query's
+        // plan is kilobytes long.
+        func isPlan(_ plan: [UInt8]) -> Bool {
+            guard plan.count == bytes.count else { return false }
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return true }
+            return plan.withUnsafeBytes { memcmp($0.baseAddress!, base, bytes.count) } == 0
+        }
+        if let found = cache.states.first(where: { isPlan($0.plan) }) { return found.state }
         let state = try makeState(api, fts, plan: RankingPlan(argument: String(decoding: bytes, as: UTF8.self)))
         cache.states.append((Array(bytes), state))
         return state
@@ -201,6 +224,7 @@ enum RankFunction {
             }
         }
         state.groupWeight = groupWeights
+        state.scoringPhrases = (0..<phraseCount).filter { groupWeights[state.phraseGroup[$0]] != 0 }.map(Int32.init)
         state.groupFlat = groupWeights.indices.map { parsed.flatGroups.contains($0) }
         state.frequency = [Double](repeating: 0, count: groupWeights.count)
         state.lastPosition = [Int64](repeating: -1, count: groupWeights.count)
