@@ -102,10 +102,16 @@ public struct ConceptMap: Sendable {
         /// The OR nodes that stand for a concept: the words typed, then the concept's terms. `MatchExpression`
         /// ranks the terms as one word with many names (`RankingPlan`), not as many words.
         var synonyms: Set<QueryNode>
+        /// The concepts left as typed: expanding them would have added more than `QueryLimits.conceptTerms` names.
+        var warnings: [QueryWarning] = []
+        /// The names added so far.
+        var added = 0
     }
 
     /// `node` with every run of words or phrases that spells a concept term replaced by an OR of the words as
-    /// typed and all the concept's terms, as phrases; and the expansions made.
+    /// typed and all the concept's terms, as phrases; and the expansions made. A query adds at most
+    /// `QueryLimits.conceptTerms` names (a concept named twice counts once); a concept that would add more is left as
+    /// typed, with a warning.
     ///
     /// A run spells a term when their words are the same, or their stems in one language are (`domestic worker`
     /// spells `domestic workers`; `trabajadora doméstica` spells `trabajadoras domésticas`).
@@ -143,9 +149,21 @@ public struct ConceptMap: Sendable {
             default: nil
             }
         }
-        /// The words as typed, OR every term of the concept as a phrase: expansion adds, it never narrows.
-        func replacement(for concept: Concept, matched: String, original: [QueryNode]) -> QueryNode {
-            expanded.expansions.append(Expansion(concept: concept.name, matched: matched, terms: concept.terms))
+        /// The words as typed, OR every term of the concept as a phrase: expansion adds, it never narrows. `nil`
+        /// when the concept's names would be more than the query may add.
+        func replacement(for concept: Concept, matched: String, original: [QueryNode]) -> QueryNode? {
+            if !expanded.expansions.contains(where: { $0.concept == concept.name }) {
+                guard expanded.added + concept.terms.count <= QueryLimits.conceptTerms else {
+                    let warning = QueryWarning(
+                        position: 0,
+                        message: "the issue concept \"\(concept.name)\" was not expanded: a query may add at most \(QueryLimits.conceptTerms) names of concepts")
+                    if !expanded.warnings.contains(warning) { expanded.warnings.append(warning) }
+                    return nil
+                }
+                expanded.added += concept.terms.count
+            }
+            let expansion = Expansion(concept: concept.name, matched: matched, terms: concept.terms)
+            if !expanded.expansions.contains(expansion) { expanded.expansions.append(expansion) }
             let typed: QueryNode = original.count == 1 ? original[0] : .and(original)
             let node = QueryNode.or([typed] + concept.terms.map { .phrase($0, prefix: false) })
             expanded.synonyms.insert(node)
@@ -154,7 +172,7 @@ public struct ConceptMap: Sendable {
         switch node {
         case .term(let text, false), .phrase(let text, false):
             if let terms = leafTerms(node), !terms.isEmpty, let concept = Self.keys(terms).lazy.compactMap({ index[$0] }).first {
-                return replacement(for: concept, matched: text, original: [node])
+                return replacement(for: concept, matched: text, original: [node]) ?? node
             }
             return node
         case .and(let children), .or(let children):
@@ -174,12 +192,13 @@ public struct ConceptMap: Sendable {
                 }
                 if let matched {
                     let original = Array(children[position..<(position + matched.count)])
+                    let words = original.map(\.description).joined(separator: " ")
+                    let concept = replacement(for: matched.concept, matched: words, original: original)
                     // Under OR, the words typed stay alternatives of their own next to the concept.
-                    if !isAnd, original.count > 1 {
+                    if concept == nil || (!isAnd && original.count > 1) {
                         result.append(contentsOf: original)
                     }
-                    let words = original.map(\.description).joined(separator: " ")
-                    result.append(replacement(for: matched.concept, matched: words, original: original))
+                    if let concept { result.append(concept) }
                     position += matched.count
                 } else {
                     result.append(try rewrite(children[position], index: index, longest: longest, tokenizer: tokenizer, expanded: &expanded))

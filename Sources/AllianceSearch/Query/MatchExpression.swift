@@ -41,10 +41,13 @@ public struct MatchExpression: Sendable, Hashable {
         plan.phrases = rendered.phrases
     }
 
-    /// Builds the expression for a raw FTS5 query typed with `--raw`, after asking SQLite whether it is valid.
+    /// Builds the expression for a raw FTS5 query typed with `--raw`, after holding it to `QueryLimits`
+    /// (`ExpressionShape`) and asking SQLite whether it is valid.
     ///
-    /// - Throws: `QueryError.invalidRaw` with SQLite's message and the position it points at.
-    init(raw: String, in db: Database) throws {
+    /// - Throws: `QueryError.overLimit` naming the bound it is over, `QueryError.invalidRaw` with SQLite's message and
+    ///   the position it points at.
+    init(raw: String, tokenizer: AllianceTokenizer, in db: Database) throws {
+        try ExpressionShape.check(raw: raw, tokenizer: tokenizer)
         do {
             _ = try Int.fetchOne(
                 db, sql: #"SELECT count(*) FROM (SELECT "rowid" FROM "documents_fts" WHERE "documents_fts" MATCH ? LIMIT 1)"#,
@@ -108,6 +111,11 @@ public struct MatchExpression: Sendable, Hashable {
         var plainOnly = 0
         /// Above 0 inside a field term, which cannot reach the `khmer` column.
         var inField = 0
+        /// Words of the query's own words and phrases written so far, against `QueryLimits.words`.
+        var words = 0
+        var warnedWords = false
+        /// While a form of a word is written into the group of another form (`workers OR worker`).
+        var merging = false
 
         mutating func render(_ node: QueryNode) throws -> Fragment? {
             switch node {
@@ -127,12 +135,19 @@ public struct MatchExpression: Sendable, Hashable {
             case .and(let nodes):
                 var positives: [Fragment] = []
                 var negatives: [Fragment] = []
+                var seen: [RepeatKey: [(group: Int, weight: Double)]] = [:]
                 for child in nodes {
+                    let key = repeatKey(child), groups = plan.groupWeights.count
+                    if let first = seen[key] {
+                        repeated(first)
+                        continue
+                    }
                     if case .not(let inner) = child {
                         if let rendered = try render(inner) { negatives.append(rendered) }
                     } else if let rendered = try render(child) {
                         positives.append(rendered)
                     }
+                    seen[key] = (groups..<plan.groupWeights.count).map { ($0, plan.groupWeights[$0]) }
                 }
                 guard !positives.isEmpty else {
                     if !negatives.isEmpty { onlyExclusions = true }
@@ -145,14 +160,39 @@ public struct MatchExpression: Sendable, Hashable {
             case .or(let nodes):
                 var alternatives: [Fragment] = []
                 let concept = synonyms.contains(node) && shared == nil
+                var seen: [RepeatKey: [(group: Int, weight: Double)]] = [:]
+                // The group of each word's stems, and the phrases written in it, so that another form of the word
+                // (`works OR working`) joins it, as a repeat does: its exact form is added to the group and the
+                // group's weight goes up by one, its stem is written once. (Measured: MAP on CACM 0.3745 → 0.3742,
+                // on Cranfield 0.3340 → 0.3346.)
+                var forms: [[String]: (group: Int, phrases: Set<String>)] = [:]
                 for (index, child) in nodes.enumerated() {
                     // A concept's names, after the words typed, are one word of the query to the ranking.
                     if concept, index == 1 { shared = (plan.addGroup(weight: 1), []) }
+                    let key = repeatKey(child), groups = plan.groupWeights.count
+                    if let first = seen[key] {
+                        repeated(first)
+                        continue
+                    }
+                    defer { seen[key] = (groups..<plan.groupWeights.count).map { ($0, plan.groupWeights[$0]) } }
                     if case .not = child {
                         warnings.append(QueryWarning(position: position(of: child.description), message: "an OR alternative that only excludes (\(child.description)) was ignored"))
                         continue
                     }
-                    if let rendered = try render(child) { alternatives.append(rendered) }
+                    guard shared == nil, let stems = formKey(child) else {
+                        if let rendered = try render(child) { alternatives.append(rendered) }
+                        continue
+                    }
+                    if let group = forms[stems] {
+                        (shared, merging) = (group, true)
+                        defer { (shared, merging) = (nil, false) }
+                        if let rendered = try render(child) { alternatives.append(rendered) }
+                        forms[stems] = shared
+                        plan.groupWeights[group.group] += 1
+                    } else if let rendered = try render(child) {
+                        alternatives.append(rendered)
+                        if let group = rendered.phrases.first?.group { forms[stems] = (group, Set(rendered.phrases.map(\.text))) }
+                    }
                 }
                 if concept { shared = nil }
                 if alternatives.count < 2 { return alternatives.first }
@@ -161,6 +201,85 @@ public struct MatchExpression: Sendable, Hashable {
                 onlyExclusions = true
                 return nil
             }
+        }
+
+        /// A child of an AND or OR that repeats an earlier one (`repeatKey(_:)`) is not written again: the groups
+        /// written for the first get its weight once more, which scores exactly what a second copy of them did
+        /// (their phrases, hits and IDF are the same) at the cost of one. A concept's names are one name each.
+        private mutating func repeated(_ first: [(group: Int, weight: Double)]) {
+            guard shared == nil else { return }
+            for (group, weight) in first { plan.groupWeights[group] += weight }
+        }
+
+        /// What makes two children of one AND or OR the same: their trees, with each word or phrase read as its
+        /// tokens (case and accents folded, as FTS5 reads it). Khmer, written by its cluster pairs, is read as typed.
+        private indirect enum RepeatKey: Hashable {
+            case leaf(tokens: [String], prefix: Bool)
+            case typed(String, prefix: Bool)
+            case and([RepeatKey]), or([RepeatKey]), not(RepeatKey)
+            case field(QueryField, RepeatKey)
+            case near([RepeatKey], distance: Int)
+        }
+
+        /// The tokens of each word or phrase read so far, for `repeatKey(_:)`.
+        var tokens: [String: [String]] = [:]
+
+        private mutating func repeatKey(_ node: QueryNode) -> RepeatKey {
+            switch node {
+            case .term(let text, let prefix), .phrase(let text, let prefix):
+                if KhmerGrams.containsKhmer(text) { return .typed(text, prefix: prefix) }
+                if let known = tokens[text] { return known.isEmpty ? .typed(text, prefix: prefix) : .leaf(tokens: known, prefix: prefix) }
+                let read = tokenizer.terms(of: text, languages: []).map(\.exact)
+                tokens[text] = read
+                return read.isEmpty ? .typed(text, prefix: prefix) : .leaf(tokens: read, prefix: prefix)
+            case .and(let nodes): return .and(nodes.map { repeatKey($0) })
+            case .or(let nodes): return .or(nodes.map { repeatKey($0) })
+            case .not(let inner): return .not(repeatKey(inner))
+            case .field(let field, let inner): return .field(field, repeatKey(inner))
+            case .near(let items, let distance): return .near(items.map { repeatKey($0) }, distance: distance)
+            }
+        }
+
+        /// The stem phrases a whole word or phrase is written with (`leaf(_:prefix:)`), one per language; `nil` for
+        /// a prefix, Khmer, text without words, or no languages.
+        private func formKey(_ node: QueryNode) -> [String]? {
+            guard plainOnly == 0, !languages.isEmpty else { return nil }
+            switch node {
+            case .term(let text, false), .phrase(let text, false):
+                guard !KhmerGrams.containsKhmer(text) else { return nil }
+                let terms = tokenizer.terms(of: text, languages: languages)
+                guard !terms.isEmpty else { return nil }
+                return languages.indices.map { index in
+                    terms.map { AllianceTokenizer.stemToken($0.stems[index], languages[index]) }.joined(separator: " ")
+                }
+            default:
+                return nil
+            }
+        }
+
+        /// `text`, or as much of it as the words left allow (`QueryLimits.words`), with a warning the first time it
+        /// is cut; `nil` when no word is left. A concept's names do not count: `QueryLimits.conceptTerms` bounds them.
+        private mutating func withinWordBudget(_ text: String) -> String? {
+            guard shared == nil || merging else { return text }
+            let count: Int, cut: (Int) -> String
+            if KhmerGrams.expression(for: text, prefix: false) != nil, let run = KhmerGrams.runs(text).first {
+                // A Khmer word is searched as the phrase of its cluster pairs.
+                (count, cut) = (max(1, run.count - 1), { run.prefix($0 + 1).joined() })
+            } else {
+                let terms = tokenizer.terms(of: text, languages: [])
+                (count, cut) = (terms.count, { String(decoding: text.utf8.prefix(terms[$0 - 1].end), as: UTF8.self) })
+            }
+            let left = QueryLimits.words - words
+            if count <= left {
+                words += count
+                return text
+            }
+            if !warnedWords {
+                warnings.append(QueryWarning(position: position(of: text), message: "only the first \(QueryLimits.words) words of the query were searched"))
+                warnedWords = true
+            }
+            words = QueryLimits.words
+            return left > 0 ? cut(left) : nil
         }
 
         /// Where `text` first occurs in the query, for a warning; the start when it cannot be found.
@@ -175,7 +294,8 @@ public struct MatchExpression: Sendable, Hashable {
         /// `working` becomes `("working" OR "\u{E001}enwork" OR …)`, a stem for each language; the phrase `"domestic workers"`
         /// becomes `("domestic workers" OR "\u{E001}endomest \u{E001}enworker" OR …)`. A prefix (`work*`) is matched on
         /// exact words.
-        private mutating func leaf(_ text: String, prefix: Bool) throws -> Fragment? {
+        private mutating func leaf(_ typed: String, prefix: Bool) throws -> Fragment? {
+            guard let text = withinWordBudget(typed) else { return nil }
             let string = MatchExpression.string(text)
             // Symbols alone (emoji, dashes) are tokens to FTS5 but words to no one: they would only make AND fail.
             let hasWord = text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }

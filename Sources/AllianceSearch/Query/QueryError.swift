@@ -16,6 +16,9 @@ public enum QueryError: Error, Sendable, Equatable, LocalizedError {
     case invalidBatchLine(line: Int, message: String)
     /// FTS5 refused the expression built from the query.
     case unreadable(detail: String)
+    /// A bound of `QueryLimits` that cannot be met by leaving part of the query out: a `--raw` expression, or
+    /// filters given as options. `message` names the bound.
+    case overLimit(query: String, message: String)
 
     public var errorDescription: String? {
         switch self {
@@ -36,6 +39,8 @@ public enum QueryError: Error, Sendable, Equatable, LocalizedError {
             "batch line \(line): \(message)"
         case .unreadable(let detail):
             "the query cannot be searched: \(detail)"
+        case .overLimit(_, let message):
+            "the query asks too much of the index: \(message)"
         }
     }
 }

@@ -27,6 +27,18 @@ public struct QueryFilters: Sendable, Hashable {
 
     public var isEmpty: Bool { self == QueryFilters() }
 
+    /// The values of the listed filters (`type`, `country`, `lang`, `issue`), counted against `QueryLimits.filters`.
+    public var valueCount: Int { types.count + countries.count + languages.count + issues.count }
+
+    /// The filters with every value read as query text is (`QueryText`): in NFC, as documents' metadata is stored,
+    /// without the index's own markers.
+    var normalized: QueryFilters {
+        let text = { (values: [String]) in values.map { QueryText.normalized($0).text } }
+        return QueryFilters(
+            types: text(types), countries: text(countries), languages: text(languages), issues: text(issues),
+            yearFrom: yearFrom, yearTo: yearTo)
+    }
+
     /// Whether the year bounds leave no year at all (`year:2010..2000`, or two year filters that do not overlap).
     public var yearsConflict: Bool {
         if let yearFrom, let yearTo { return yearFrom > yearTo }

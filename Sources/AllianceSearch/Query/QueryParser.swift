@@ -10,27 +10,42 @@ import Foundation
 /// Like tantivy's lenient parser, it always returns a query and lists what it ignored or reinterpreted: an unclosed
 /// quote or parenthesis is closed at the end, a stray `)` or operator is dropped, an unknown `field:` prefix is read as
 /// text, a filter with a value it cannot read is ignored.
+///
+/// It keeps within `QueryLimits` the same way: text past `QueryLimits.length`, parentheses deeper than
+/// `QueryLimits.depth` (read as if they were not there), different words and phrases past `QueryLimits.terms`
+/// and filter values past `QueryLimits.filters` are ignored; prefixes past `QueryLimits.prefixes`, or shorter
+/// than `QueryLimits.prefixLength`, are read as whole words. A word repeated is not counted again: `MatchExpression`
+/// searches it once.
 public struct QueryParser {
     private let chars: [Character]
     private var index = 0
     private var warnings: [QueryWarning] = []
     private var filters = QueryFilters()
+    /// Filter values the request gave before the query's own (`SearchRequest.filters`).
+    private var filterValues = 0
 
     /// The default distance of `NEAR(a b)`, as in FTS5.
     public static let defaultNearDistance = 10
-    /// Deeper parentheses are read as if they were not there: the parser and the tree stay shallow.
-    public static let maxDepth = 64
-    /// Words and phrases beyond this many are ignored, so that every query runs in bounded time.
-    public static let maxLeaves = 128
+    /// The words and phrases counted against `QueryLimits.terms`, lower-cased, and the prefixes against
+    /// `QueryLimits.prefixes`.
+    private var leaves: Set<String> = []
+    private var prefixes: Set<String> = []
     private var leafCount = 0
     private var warnedDepth = false
     private var warnedUnclosed = false
     private var sawOr = false
     private var warnedLeaves = false
+    private var warnedPrefixes: Set<String> = []
+    private var warnedFilters = false
 
-    /// The query is read in Unicode NFC, as documents are indexed, so composed and decomposed accents match.
-    public static func parse(_ text: String) -> ParsedQuery {
-        var parser = QueryParser(text: text.nfc)
+    /// The query is read in Unicode NFC, as documents are indexed, so composed and decomposed accents match
+    /// (`QueryText`). `filterValues` is the number of filter values the request already has, which the query's own
+    /// count against `QueryLimits.filters`.
+    public static func parse(_ text: String, filterValues: Int = 0) -> ParsedQuery {
+        let (read, changes) = QueryText.lenient(text)
+        var parser = QueryParser(text: read)
+        parser.warnings = changes + parser.warnings
+        parser.filterValues = filterValues
         let node = parser.parseOr(depth: 0).map(Self.simplified)
         if parser.sawOr, parser.filters != QueryFilters() {
             parser.warnings.append(QueryWarning(position: 0, message: "filter terms apply to the whole query, not to one side of an OR"))
@@ -136,9 +151,9 @@ public struct QueryParser {
         switch chars[index] {
         case "(":
             index += 1
-            guard depth < Self.maxDepth else {
+            guard depth < QueryLimits.depth else {
                 if !warnedDepth {
-                    warnings.append(QueryWarning(position: start, message: "parentheses nested deeper than \(Self.maxDepth) levels were ignored"))
+                    warnings.append(QueryWarning(position: start, message: "parentheses nested deeper than \(QueryLimits.depth) levels were ignored"))
                     warnedDepth = true
                 }
                 return nil
@@ -168,7 +183,11 @@ public struct QueryParser {
                     if rest.isEmpty { index += 1 }
                 }
                 let operandText = rest.hasPrefix("-") ? String(rest.drop { $0 == "-" }) : rest
-                guard let operand = operandText.isEmpty ? parseFieldOperand(depth: depth) : Self.wordNode(operandText) else {
+                if !operandText.isEmpty, Self.wordNode(operandText) != nil {
+                    // Counted as any word is; past the limit, left out with the limit's warning.
+                    return leaf(operandText, at: start, key: key + ":").map { .field(field, $0) }
+                }
+                guard operandText.isEmpty, let operand = parseFieldOperand(depth: depth) else {
                     warnings.append(QueryWarning(position: start, message: "'\(key):' with nothing after it was ignored"))
                     return nil
                 }
@@ -184,8 +203,7 @@ public struct QueryParser {
             warnings.append(QueryWarning(position: start, message: "a '*' must end a word (prefix*); it was ignored"))
             return nil
         }
-        guard admitLeaf(at: start) else { return nil }
-        return Self.wordNode(word)
+        return leaf(word, at: start)
     }
 
     private static let filterKeys: Set = ["type", "country", "lang", "language", "issue", "year"]
@@ -207,15 +225,63 @@ public struct QueryParser {
         return nil
     }
 
-    /// Counts a word or phrase against `maxLeaves`; `false` once the limit is reached.
-    private mutating func admitLeaf(at position: Int) -> Bool {
+    /// Counts a word or phrase against `QueryLimits.terms`; `false` once the limit is reached. `key` names it, so
+    /// that a repeat is not counted again; without a key (the words of `NEAR`, which are not collapsed), it counts.
+    private mutating func admitLeaf(at position: Int, key: String?) -> Bool {
+        if let key, !leaves.insert(key.lowercased()).inserted { return true }
         leafCount += 1
-        guard leafCount > Self.maxLeaves else { return true }
+        guard leafCount > QueryLimits.terms else { return true }
         if !warnedLeaves {
-            warnings.append(QueryWarning(position: position, message: "only the first \(Self.maxLeaves) words and phrases were searched"))
+            warnings.append(QueryWarning(position: position, message: "only the first \(QueryLimits.terms) different words and phrases were searched"))
             warnedLeaves = true
         }
         return false
+    }
+
+    /// A word of the query (`police`, `traffick*`), counted (`admitLeaf`) and with its prefix admitted
+    /// (`admitPrefix`); `key` tells where it stands (a field), `nil` inside `NEAR`.
+    private mutating func leaf(_ word: String, at position: Int, key: String? = "") -> QueryNode? {
+        guard admitLeaf(at: position, key: key.map { $0 + "t" + word }), let node = Self.wordNode(word) else { return nil }
+        return admitPrefix(node, at: position)
+    }
+
+    /// `node` as a prefix when it may be one: it has `QueryLimits.prefixLength` characters or more before the `*`,
+    /// and fewer than `QueryLimits.prefixes` other prefixes came before it; otherwise as a whole word or phrase. A
+    /// Khmer word of one cluster, always searched as a prefix (`KhmerGrams.isImplicitPrefix(_:)`), is left out past
+    /// the limit.
+    private mutating func admitPrefix(_ node: QueryNode, at position: Int) -> QueryNode? {
+        let whole: QueryNode, text: String
+        switch node {
+        case .term(let word, true): (whole, text) = (.term(word, prefix: false), word)
+        case .phrase(let phrase, true): (whole, text) = (.phrase(phrase, prefix: false), phrase)
+        case .term(let word, false), .phrase(let word, false):
+            guard KhmerGrams.isImplicitPrefix(word) else { return node }
+            let message = "only the first \(QueryLimits.prefixes) prefixes were searched; '\(word)', a Khmer word of one syllable, is searched as a prefix and was left out"
+            return admitPrefixCount(word, at: position, message: message) ? node : nil
+        default: return node
+        }
+        if QueryText.prefixLength(text) < QueryLimits.prefixLength {
+            let shown = node.description, searched = whole.description
+            let kind = if case .term = node { "word" } else { "phrase" }
+            warnings.append(QueryWarning(
+                position: position,
+                message: "'\(shown)' was searched as the \(kind) '\(searched)': a prefix needs \(QueryLimits.prefixLength) letters or more before '*'"))
+            return whole
+        }
+        let message = "only the first \(QueryLimits.prefixes) prefixes were searched as prefixes; the rest as whole words"
+        return admitPrefixCount(text, at: position, message: message) ? node : whole
+    }
+
+    /// Counts the prefix `text` against `QueryLimits.prefixes` (a repeat counts once); `false`, with `message` as a
+    /// warning (each message once), once the limit is reached.
+    private mutating func admitPrefixCount(_ text: String, at position: Int, message: String) -> Bool {
+        let key = text.lowercased()
+        guard prefixes.contains(key) || prefixes.count < QueryLimits.prefixes else {
+            if warnedPrefixes.insert(message).inserted { warnings.append(QueryWarning(position: position, message: message)) }
+            return false
+        }
+        prefixes.insert(key)
+        return true
     }
 
     /// A word, or a prefix when it ends with `*`.
@@ -259,8 +325,8 @@ public struct QueryParser {
             warnings.append(QueryWarning(position: start, message: "an empty phrase was ignored"))
             return nil
         }
-        guard admitLeaf(at: start) else { return nil }
-        return .phrase(trimmed, prefix: prefix)
+        guard admitLeaf(at: start, key: "p" + trimmed) else { return nil }
+        return admitPrefix(.phrase(trimmed, prefix: prefix), at: start)
     }
 
     /// `NEAR(a "b c" d, 5)`.
@@ -282,10 +348,10 @@ public struct QueryParser {
                 index += 1
                 skipSpaces()
                 let digits = readWhile { $0.isASCII && $0.isNumber }
-                if let value = Int(digits), value >= 0, value <= 1_000 {
+                if let value = Int(digits), value >= 0, value <= QueryLimits.nearDistance {
                     distance = value
                 } else {
-                    warnings.append(QueryWarning(position: index, message: "NEAR takes a distance from 0 to 1000 after the comma; \(Self.defaultNearDistance) was used"))
+                    warnings.append(QueryWarning(position: index, message: "NEAR takes a distance from 0 to \(QueryLimits.nearDistance) after the comma; \(Self.defaultNearDistance) was used"))
                     _ = readWhile { $0 != ")" }
                 }
                 continue
@@ -299,7 +365,7 @@ public struct QueryParser {
                     warnings.append(QueryWarning(position: wordStart, message: "fields cannot be used inside NEAR; '\(word[...colon])' was ignored"))
                     word = String(word[word.index(after: colon)...])
                 }
-                if admitLeaf(at: wordStart), let node = Self.wordNode(word) { items.append(node) }
+                if let node = leaf(word, at: wordStart, key: nil) { items.append(node) }
             }
         }
         if !closed { warnings.append(QueryWarning(position: start, message: "'NEAR(' was not closed; it runs to the end of the query")) }
@@ -328,6 +394,15 @@ public struct QueryParser {
         guard !value.isEmpty else {
             warnings.append(QueryWarning(position: position, message: "'\(key):' with no value was ignored"))
             return
+        }
+        if key != "year" {
+            guard filterValues + filters.valueCount < QueryLimits.filters else {
+                if !warnedFilters {
+                    warnings.append(QueryWarning(position: position, message: "only the first \(QueryLimits.filters) filter values were used"))
+                    warnedFilters = true
+                }
+                return
+            }
         }
         switch key {
         case "type": filters.types.append(value)

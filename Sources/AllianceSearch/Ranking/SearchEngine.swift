@@ -20,11 +20,17 @@ public struct SearchEngine: Sendable {
     ///
     /// - Throws: `QueryError`.
     public static func validate(_ request: SearchRequest) throws {
+        try checkFilters(request)
         guard !request.raw else {
             if request.query.allSatisfy(\.isWhitespace) { throw QueryError.empty(query: request.query) }
+            let (text, warnings) = QueryText.normalized(request.query)
+            if request.strict, !warnings.isEmpty { throw QueryError.strict(query: request.query, warnings: warnings) }
+            try DatabaseQueue(configuration: SearchIndex.configuration).read { db in
+                try ExpressionShape.check(raw: text, tokenizer: TokenizerSettings.makeTokenizer(db))
+            }
             return
         }
-        let parsed = QueryParser.parse(request.query)
+        let parsed = QueryParser.parse(request.query, filterValues: request.filters.valueCount)
         if request.strict, !parsed.warnings.isEmpty { throw QueryError.strict(query: request.query, warnings: parsed.warnings) }
         guard let node = parsed.node else {
             if parsed.filters.isEmpty && request.filters.isEmpty {
@@ -117,14 +123,15 @@ public struct SearchEngine: Sendable {
 
             let facets = try scope.facets(db, request.facets)
 
-            // Did-you-mean looks at what all the words found, before any relaxing hid the unknown one.
+            // Did-you-mean looks at what all the words found, before any relaxing hid the unknown one. It corrects
+            // the text the parser read (NFC, without reserved characters), where the words it was given stand.
             var suggestion: String?
             if strictTotal < MatchMode.relaxBelow, let node = plan.node {
                 let corrections = try Suggester(db: db, tokenizer: tokenizer).corrections(for: node.positiveLeaves)
                 if !corrections.isEmpty {
-                    suggestion = corrections.reduce(request.query) { query, correction in
+                    suggestion = corrections.reduce(QueryText.lenient(request.query).text) { query, correction in
                         Self.replacingWord(correction.original, with: correction.replacement, in: query)
-                    }
+                    }.trimmingCharacters(in: .whitespaces)
                 }
             }
 
@@ -167,14 +174,17 @@ public struct SearchEngine: Sendable {
         _ request: SearchRequest, db: Database, tokenizer: AllianceTokenizer, concepts: ConceptMap,
         languages: [StemmingLanguage]
     ) throws -> Plan {
+        try checkFilters(request)
         if request.raw {
-            let expression = try MatchExpression(raw: request.query, in: db)
+            let (text, warnings) = QueryText.normalized(request.query)
+            if request.strict, !warnings.isEmpty { throw QueryError.strict(query: request.query, warnings: warnings) }
+            let expression = try MatchExpression(raw: text, tokenizer: tokenizer, in: db)
             return Plan(
-                parsed: request.query, node: nil, filters: request.filters,
-                readings: [Plan.Reading(expression: expression.sql, mode: .all)], warnings: [])
+                parsed: text, node: nil, filters: request.filters.normalized,
+                readings: [Plan.Reading(expression: expression.sql, mode: .all)], warnings: warnings)
         }
-        let query = QueryParser.parse(request.query)
-        let filters = request.filters.merged(with: query.filters)
+        let query = QueryParser.parse(request.query, filterValues: request.filters.valueCount)
+        let filters = request.filters.normalized.merged(with: query.filters)
         guard let node = query.node else {
             guard !filters.isEmpty else {
                 if !query.warnings.isEmpty { throw QueryError.nothingLeft(query: request.query, warnings: query.warnings) }
@@ -196,7 +206,7 @@ public struct SearchEngine: Sendable {
             let reading = Plan.Reading(
                 expression: expression.sql, plan: expression.plan, mode: mode, expansions: expanded.expansions,
                 leaves: expanded.node.positiveLeaves)
-            return (reading, expression.warnings)
+            return (reading, expanded.warnings + expression.warnings)
         }
         let (strict, strictWarnings) = try reading(node, .all)
         let warnings = query.warnings + strictWarnings
@@ -214,6 +224,19 @@ public struct SearchEngine: Sendable {
             }
         }
         return Plan(parsed: node.description, node: node, filters: filters, readings: readings, warnings: warnings)
+    }
+
+    /// Refuses a request whose own filters (given as options, not typed in the query) are over
+    /// `QueryLimits.filters`: which of them to leave out is not the engine's to choose.
+    ///
+    /// - Throws: `QueryError.overLimit`.
+    static func checkFilters(_ request: SearchRequest) throws {
+        let count = request.filters.valueCount
+        guard count <= QueryLimits.filters else {
+            throw QueryError.overLimit(
+                query: request.query,
+                message: "a search may have at most \(QueryLimits.filters) filter values (type, country, lang, issue); this one has \(count)")
+        }
     }
 
     /// One page of hits, with fragments and, when asked, score explanations.

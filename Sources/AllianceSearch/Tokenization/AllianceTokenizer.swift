@@ -54,6 +54,8 @@ final class AllianceTokenizer: FTS5CustomTokenizer {
     struct Term: Hashable {
         var exact: String
         var stems: [String]
+        /// Where the token ends in the text, in UTF-8 bytes: the text up to it holds the tokens up to this one.
+        var end = 0
     }
 
     /// The tokens of `text` and the stem of each in `languages`, as a document in those languages would be indexed.
@@ -85,7 +87,7 @@ final class AllianceTokenizer: FTS5CustomTokenizer {
                         stems.append(stemmer.withStem(of: word) { String(decoding: $0, as: UTF8.self) })
                     }
                 }
-                return Term(exact: token.exact, stems: stems)
+                return Term(exact: token.exact, stems: stems, end: token.end)
             }
         }
     }

@@ -65,11 +65,22 @@ public enum KhmerGrams {
     /// matches the pairs that start with it. `nil` for text that is not a single Khmer run (another script, or
     /// several runs): such text is matched as written, by whole tokens, which keeps the order of its words.
     static func expression(for text: String, prefix: Bool) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard trimmed.unicodeScalars.allSatisfy(isKhmer), let run = runs(trimmed).first, runs(trimmed).count == 1 else {
-            return nil
-        }
+        guard let run = run(text) else { return nil }
         let star = run.count == 1 || prefix ? " *" : ""
         return "{khmer} : (" + MatchExpression.string(grams(run)) + star + ")"
+    }
+
+    /// Whether `expression(for:prefix:)` searches `text` as a prefix without a `*`: a word of one cluster, which
+    /// matches the pairs it starts. It counts against `QueryLimits.prefixes` as a typed prefix does.
+    static func isImplicitPrefix(_ text: String) -> Bool {
+        run(text)?.count == 1
+    }
+
+    /// `text` as one run of Khmer clusters; `nil` when it is not a single Khmer run.
+    private static func run(_ text: String) -> [String]? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.unicodeScalars.allSatisfy(isKhmer) else { return nil }
+        let found = runs(trimmed)
+        return found.count == 1 ? found[0] : nil
     }
 }

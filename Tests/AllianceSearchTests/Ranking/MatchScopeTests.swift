@@ -73,3 +73,22 @@ struct MatchScopeTests {
         }
     }
 }
+
+/// Highlighting a page of an expression with a prefix walks the matches once: FTS5 reads every word a prefix starts
+/// again for each statement.
+struct PrefixHighlightTests {
+    @Test func aPageOfAPrefixQueryIsHighlightedInOneStatement() throws {
+        final class Counter: @unchecked Sendable { var statements = 0 }
+        let counter = Counter()
+        try Fixtures.corpusIndex.read { db in
+            let scope = MatchScope(expression: #""wor" *"#, filters: QueryFilters())
+            let docids = try Int64.fetchAll(db, sql: #"SELECT "rowid" FROM "documents_fts" WHERE "documents_fts" MATCH '"wor" *' LIMIT 5"#)
+            #expect(docids.count == 5)
+            db.trace { event in if "\(event)".contains("highlight(") { counter.statements += 1 } }
+            defer { db.trace(options: []) }
+            let bodies = try scope.markedBodies(db, docids: docids)
+            #expect(bodies.count == 5 && bodies.values.allSatisfy { !$0.ranges.isEmpty })
+        }
+        #expect(counter.statements == 1)
+    }
+}
