@@ -110,12 +110,12 @@ public struct Document: Sendable, Hashable {
 
 extension String {
     /// The string in Unicode Normalization Form C, with any NUL character made a space (SQLite's C API, and
-    /// so every tool that reads the index, would cut the text at a NUL); ASCII text without NUL is returned as it
-    /// is, without work.
+    /// so every tool that reads the index, would cut the text at a NUL) and the index's own markers made spaces
+    /// (`ReservedCharacters`); ASCII text without NUL is returned as it is, without work.
     public var nfc: String {
         var text = self
         if text.utf8.contains(0) { text = String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\u{0}" ? " " : $0 })) }
-        return text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
+        return text.utf8.allSatisfy { $0 < 0x80 } ? text : ReservedCharacters.blanked(text).precomposedStringWithCanonicalMapping
     }
 }
 

@@ -16,7 +16,8 @@ public enum DocumentReader {
     /// 5: a NUL character becomes a space (SQLite cut the text there).
     /// 6: HTML nested deeper than 256 levels is read (libxml2 stopped there); a JSONL line with a repeated key, a
     ///    trailing comma or an integer over 64 bits is an error (`JSONParser`), not a document.
-    public static let version = 6
+    /// 7: the index's own markers (U+E000, U+E001, U+FDD0, U+FDD1) become spaces (`ReservedCharacters`).
+    public static let version = 7
 
     /// What reading one file produced.
     public struct Reading: Sendable {

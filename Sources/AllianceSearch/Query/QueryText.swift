@@ -1,9 +1,16 @@
 /// The text a query is read as, whichever way it is read (`QueryParser`, or an FTS5 expression with `--raw`): in
-/// Unicode NFC as documents are indexed (`String.nfc`).
+/// Unicode NFC as documents are indexed, with the index's own markers made spaces (`String.nfc`,
+/// `ReservedCharacters`), and what that changed as a warning.
 enum QueryText {
-    /// `text` as queries are read.
+    /// `text` as queries are read, and a warning when it held reserved characters.
     static func normalized(_ text: String) -> (text: String, warnings: [QueryWarning]) {
-        (text.nfc, [])
+        guard ReservedCharacters.occur(in: text), let first = text.unicodeScalars.firstIndex(where: ReservedCharacters.contains) else {
+            return (text.nfc, [])
+        }
+        let position = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: first)
+        return (text.nfc, [QueryWarning(
+            position: position,
+            message: "\(ReservedCharacters.names) are reserved for the index's own markers; each was read as a space")])
     }
 
     /// The text the lenient parser reads: the first `QueryLimits.length` scalars, normalized; and the warnings.

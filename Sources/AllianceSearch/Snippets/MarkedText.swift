@@ -2,10 +2,10 @@
 ///
 /// The markers are two Unicode noncharacters (U+FDD0, U+FDD1), which do not occur in text people write.
 public struct MarkedText: Sendable, Hashable {
-    /// The marker placed before a match.
-    public static let openMarker = Character(Unicode.Scalar(0xFDD0)!)
+    /// The marker placed before a match (reserved: `ReservedCharacters`).
+    public static let openMarker = Character(ReservedCharacters.highlightOpen)
     /// The marker placed after a match.
-    public static let closeMarker = Character(Unicode.Scalar(0xFDD1)!)
+    public static let closeMarker = Character(ReservedCharacters.highlightClose)
 
     /// The text without markers.
     public var text: String
@@ -18,10 +18,10 @@ public struct MarkedText: Sendable, Hashable {
         var offset = 0
         var start: Int?
         for scalar in marked.unicodeScalars {
-            switch scalar.value {
-            case 0xFDD0:
+            switch scalar {
+            case ReservedCharacters.highlightOpen:
                 start = offset
-            case 0xFDD1:
+            case ReservedCharacters.highlightClose:
                 if let begin = start, begin < offset { ranges.append(begin..<offset) }
                 start = nil
             default:

@@ -25,10 +25,10 @@ import GRDBSQLite
 /// <https://www.sqlite.org/fts5.html#custom_tokenizers>.
 final class AllianceTokenizer: FTS5CustomTokenizer {
     static let name = "alliance"
-    /// Starts the token that names a row's languages.
-    static let languageMarker = "\u{E000}"
-    /// Starts every stem token.
-    static let stemMarker = "\u{E001}"
+    /// Starts the token that names a row's languages (reserved: `ReservedCharacters`).
+    static let languageMarker = String(ReservedCharacters.languageMarker)
+    /// Starts every stem token (reserved: `ReservedCharacters`).
+    static let stemMarker = String(ReservedCharacters.stemMarker)
 
     /// The token of `stem` in `language`: the marker, the language's code, the stem.
     static func stemToken(_ stem: String, _ language: StemmingLanguage) -> String {
