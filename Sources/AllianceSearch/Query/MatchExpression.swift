@@ -133,74 +133,84 @@ public struct MatchExpression: Sendable, Hashable {
                 defer { inField -= 1 }
                 return try render(inner).map { $0.wrapped("{\(field.rawValue)} : (", ")") }
             case .and(let nodes):
-                var positives: [Fragment] = []
-                var negatives: [Fragment] = []
-                var seen: [RepeatKey: [(group: Int, weight: Double)]] = [:]
-                for child in nodes {
-                    let key = repeatKey(child), groups = plan.groupWeights.count
-                    if let first = seen[key] {
-                        repeated(first)
-                        continue
-                    }
-                    if case .not(let inner) = child {
-                        if let rendered = try render(inner) { negatives.append(rendered) }
-                    } else if let rendered = try render(child) {
-                        positives.append(rendered)
-                    }
-                    seen[key] = (groups..<plan.groupWeights.count).map { ($0, plan.groupWeights[$0]) }
-                }
-                guard !positives.isEmpty else {
-                    if !negatives.isEmpty { onlyExclusions = true }
-                    return nil
-                }
-                let positive = positives.count == 1 ? positives[0] : Fragment.joined(positives, separator: " AND ")
-                guard !negatives.isEmpty else { return positive }
-                return Fragment.joined(
-                    [positive, Fragment.joined(negatives, separator: " OR ")], separator: " NOT ")
+                return try renderAll(nodes)
             case .or(let nodes):
-                var alternatives: [Fragment] = []
-                let concept = synonyms.contains(node) && shared == nil
-                var seen: [RepeatKey: [(group: Int, weight: Double)]] = [:]
-                // The group of each word's stems, and the phrases written in it, so that another form of the word
-                // (`works OR working`) joins it, as a repeat does: its exact form is added to the group and the
-                // group's weight goes up by one, its stem is written once. (Measured: MAP on CACM 0.3745 → 0.3742,
-                // on Cranfield 0.3340 → 0.3346.)
-                var forms: [[String]: (group: Int, phrases: Set<String>)] = [:]
-                for (index, child) in nodes.enumerated() {
-                    // A concept's names, after the words typed, are one word of the query to the ranking.
-                    if concept, index == 1 { shared = (plan.addGroup(weight: 1), []) }
-                    let key = repeatKey(child), groups = plan.groupWeights.count
-                    if let first = seen[key] {
-                        repeated(first)
-                        continue
-                    }
-                    defer { seen[key] = (groups..<plan.groupWeights.count).map { ($0, plan.groupWeights[$0]) } }
-                    if case .not = child {
-                        warnings.append(QueryWarning(position: position(of: child.description), message: "an OR alternative that only excludes (\(child.description)) was ignored"))
-                        continue
-                    }
-                    guard shared == nil, let stems = formKey(child) else {
-                        if let rendered = try render(child) { alternatives.append(rendered) }
-                        continue
-                    }
-                    if let group = forms[stems] {
-                        (shared, merging) = (group, true)
-                        defer { (shared, merging) = (nil, false) }
-                        if let rendered = try render(child) { alternatives.append(rendered) }
-                        forms[stems] = shared
-                        plan.groupWeights[group.group] += 1
-                    } else if let rendered = try render(child) {
-                        alternatives.append(rendered)
-                        if let group = rendered.phrases.first?.group { forms[stems] = (group, Set(rendered.phrases.map(\.text))) }
-                    }
-                }
-                if concept { shared = nil }
-                if alternatives.count < 2 { return alternatives.first }
-                return Fragment.joined(alternatives, separator: " OR ")
+                return try renderAny(node, nodes)
             case .not:
                 onlyExclusions = true
                 return nil
             }
+        }
+
+        /// An AND list: `(positives) NOT (negatives ORed)`, each child written once.
+        private mutating func renderAll(_ nodes: [QueryNode]) throws -> Fragment? {
+            var positives: [Fragment] = []
+            var negatives: [Fragment] = []
+            var seen: [RepeatKey: [(group: Int, weight: Double)]] = [:]
+            for child in nodes {
+                let key = repeatKey(child), groups = plan.groupWeights.count
+                if let first = seen[key] {
+                    repeated(first)
+                    continue
+                }
+                if case .not(let inner) = child {
+                    if let rendered = try render(inner) { negatives.append(rendered) }
+                } else if let rendered = try render(child) {
+                    positives.append(rendered)
+                }
+                seen[key] = (groups..<plan.groupWeights.count).map { ($0, plan.groupWeights[$0]) }
+            }
+            guard !positives.isEmpty else {
+                if !negatives.isEmpty { onlyExclusions = true }
+                return nil
+            }
+            let positive = positives.count == 1 ? positives[0] : Fragment.joined(positives, separator: " AND ")
+            guard !negatives.isEmpty else { return positive }
+            return Fragment.joined(
+                [positive, Fragment.joined(negatives, separator: " OR ")], separator: " NOT ")
+        }
+
+        /// An OR list, each child written once; a concept's names as one group, forms of one word in one group.
+        private mutating func renderAny(_ node: QueryNode, _ nodes: [QueryNode]) throws -> Fragment? {
+            var alternatives: [Fragment] = []
+            let concept = synonyms.contains(node) && shared == nil
+            var seen: [RepeatKey: [(group: Int, weight: Double)]] = [:]
+            // The group of each word's stems, and the phrases written in it, so that another form of the word
+            // (`works OR working`) joins it, as a repeat does: its exact form is added to the group and the
+            // group's weight goes up by one, its stem is written once. (Measured: MAP on CACM 0.3745 → 0.3742,
+            // on Cranfield 0.3340 → 0.3346.)
+            var forms: [[String]: (group: Int, phrases: Set<String>)] = [:]
+            for (index, child) in nodes.enumerated() {
+                // A concept's names, after the words typed, are one word of the query to the ranking.
+                if concept, index == 1 { shared = (plan.addGroup(weight: 1), []) }
+                let key = repeatKey(child), groups = plan.groupWeights.count
+                if let first = seen[key] {
+                    repeated(first)
+                    continue
+                }
+                defer { seen[key] = (groups..<plan.groupWeights.count).map { ($0, plan.groupWeights[$0]) } }
+                if case .not = child {
+                    warnings.append(QueryWarning(position: position(of: child.description), message: "an OR alternative that only excludes (\(child.description)) was ignored"))
+                    continue
+                }
+                guard shared == nil, let stems = formKey(child) else {
+                    if let rendered = try render(child) { alternatives.append(rendered) }
+                    continue
+                }
+                if let group = forms[stems] {
+                    (shared, merging) = (group, true)
+                    defer { (shared, merging) = (nil, false) }
+                    if let rendered = try render(child) { alternatives.append(rendered) }
+                    forms[stems] = shared
+                    plan.groupWeights[group.group] += 1
+                } else if let rendered = try render(child) {
+                    alternatives.append(rendered)
+                    if let group = rendered.phrases.first?.group { forms[stems] = (group, Set(rendered.phrases.map(\.text))) }
+                }
+            }
+            if concept { shared = nil }
+            if alternatives.count < 2 { return alternatives.first }
+            return Fragment.joined(alternatives, separator: " OR ")
         }
 
         /// A child of an AND or OR that repeats an earlier one (`repeatKey(_:)`) is not written again: the groups
