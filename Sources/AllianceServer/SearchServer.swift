@@ -70,7 +70,8 @@ public struct SearchServer: Sendable {
     /// process gets SIGINT or SIGTERM.
     ///
     /// An index that cannot be opened does not stop the server: it answers 503 until the index can be read (an
-    /// `alliance-ingest` run in the meantime is picked up by the next request).
+    /// `alliance-ingest` run in the meantime is picked up by the next request). A path that can never be an index
+    /// (`IndexError.wrongKind`) does: it is thrown.
     ///
     /// - Parameters:
     ///   - notice: Lines for stderr: what was done to the index, and why it is unavailable.
@@ -78,6 +79,9 @@ public struct SearchServer: Sendable {
     public func run(notice: @escaping @Sendable (String) -> Void, ready: @escaping @Sendable (String, Int) -> Void) async throws {
         do {
             _ = try SearchIndex.openRefreshing(at: options.indexPath, refresh: options.refresh, notice: notice)
+        } catch IndexError.wrongKind(let path, let detail) {
+            // A path that is no file (a folder, a pipe, a device) never becomes an index: waiting serves nothing.
+            throw IndexError.wrongKind(path: path, detail: detail)
         } catch {
             notice("the index is unavailable until this is fixed (the API answers 503): \(error.localizedDescription)")
         }

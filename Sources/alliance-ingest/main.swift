@@ -89,6 +89,11 @@ struct AllianceIngest: ParsableCommand {
             }
             print(report.summary)
         }
+        if let failure = report.scrubFailure {
+            standardError("alliance-ingest: \(failure.localizedDescription)\n")
+            // Asked for with --secure, the rewrite is part of the job; owed by an earlier purge, it is reported.
+            if secure { throw ExitCode(ExitStatus.index.rawValue) }
+        }
         if report.failed > 0 { throw ExitCode(ExitStatus.partial.rawValue) }
     }
 

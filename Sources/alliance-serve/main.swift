@@ -69,6 +69,9 @@ struct AllianceServe: AsyncParsableCommand {
                     // Written unbuffered: a script or a test waits for this line to know the server is up.
                     FileHandle.standardOutput.write(Data("alliance-serve: serving \(path) at http://\(shown):\(port)/\n".utf8))
                 })
+        } catch let error as IndexError {
+            standardError("alliance-serve: \(error.localizedDescription)\n")
+            throw ExitCode(ExitStatus.index.rawValue)
         } catch {
             standardError("alliance-serve: cannot serve on \(host):\(port): \(error)\n")
             throw ExitCode(ExitStatus.index.rawValue)

@@ -53,6 +53,10 @@ struct HostileIndexTests {
         }
         let check = try CLIRunner.run("alliance-ingest", ["--check", "--index", path], in: folder)
         #expect(check.status == 3, "\(kind): \(check.stderr)")
+        // Nothing was left beside it either: no log, shared-memory file or lock.
+        let beside = try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)
+            .filter { $0.hasPrefix("hostile.sqlite") && $0 != "hostile.sqlite" }
+        #expect(beside.isEmpty, "\(kind): \(beside)")
         if let before { #expect(try Data(contentsOf: url) == before, "\(kind): the file was changed") }
     }
 }

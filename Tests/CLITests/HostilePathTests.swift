@@ -132,4 +132,38 @@ struct HostilePathTests {
         #expect(rebuild.stderr.contains("outside the folders being ingested"), "\(rebuild.stderr)")
         #expect(try CLIRunner.run("alliance-query", ["--no-refresh", "quokkabanana"], in: folder).status == 1)
     }
+
+    /// A sidecar is a file read like a document: one that is a link out of the corpus is not read, with a warning.
+    @Test func aSidecarThatLeadsOutOfTheCorpusIsNotRead() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outside = folder.appendingPathComponent("outside/private.yaml")
+        try FileManager.default.createDirectory(at: outside.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("title: Qzsidecarsecret payroll\n".utf8).write(to: outside)
+        try Data("<html><head><title>Open page</title></head><body><p>Shelter addresses.</p></body></html>".utf8)
+            .write(to: folder.appendingPathComponent("corpus/page.html"))
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appendingPathComponent("corpus/page.yaml").path, withDestinationPath: outside.path)
+        let ingest = try CLIRunner.run("alliance-ingest", ["corpus"], in: folder)
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        #expect(ingest.stderr.contains("corpus/page.yaml: warning: a link to \(outside.path), outside the folders being ingested; this sidecar is not read"), "\(ingest.stderr)")
+        #expect(try CLIRunner.run("alliance-query", ["--no-refresh", "qzsidecarsecret"], in: folder).status == 1)
+        #expect(try CLIRunner.run("alliance-query", ["--no-refresh", "--format", "tsv", "shelter addresses"], in: folder).stdout.contains("Open page"))
+    }
+
+    /// A rebuild keeps the permissions of the file it replaces, and its owner: a private index stays private.
+    @Test func aRebuildKeepsTheIndexsPermissionsAndOwner() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let index = folder.appendingPathComponent("index/alliance.sqlite").path
+        #expect(try CLIRunner.run("alliance-ingest", [], in: folder).status == 0)
+        #expect(chmod(index, 0o600) == 0)
+        let owner: uid_t = Self.isRoot ? 65534 : getuid()
+        if Self.isRoot { #expect(chown(index, owner, gid_t(65534)) == 0) }
+        #expect(try CLIRunner.run("alliance-ingest", ["--rebuild"], in: folder).status == 0)
+        var status = stat()
+        #expect(stat(index, &status) == 0)
+        #expect(status.st_mode & 0o777 == 0o600)
+        #expect(status.st_uid == owner)
+    }
 }

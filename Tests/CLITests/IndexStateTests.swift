@@ -147,4 +147,18 @@ struct IndexStateTests {
         #expect(!bytes.contains { $0.range(of: Data(marker.utf8)) != nil })
         #expect(try CLIRunner.run("alliance-ingest", ["--check"], in: folder).status == 0)
     }
+
+    /// Damage that SQLite does not notice while reading: a page of `documents` whose rows it skips. A search whose
+    /// hits are on it says the index is damaged instead of showing a short page.
+    @Test func aSearchThatMeetsLostRowsSaysTheIndexIsDamaged() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let index = folder.appendingPathComponent("index/alliance.sqlite")
+        #expect(try CLIRunner.run("alliance-ingest", [], in: folder).status == 0)
+        try Self.damageDocumentsPage(of: index)
+        // Every document holds "the": the page of twenty holds those on the damaged page.
+        let result = try CLIRunner.run("alliance-query", ["--no-refresh", "--format", "json", "--limit", "20", "the"], in: folder)
+        #expect(result.status == 3, "\(result.stdout.prefix(300))")
+        #expect(result.stderr.contains("is damaged"), "\(result.stderr)")
+    }
 }

@@ -160,4 +160,80 @@ struct PermissionTests {
         #expect(repair.status == 0, "\(repair.stderr)")
         #expect(repair.stdout.contains("finished the scrub recorded"), "\(repair.stdout)")
     }
+
+    /// A user who may not write the index nor remove what a read leaves beside it (another user's index in a
+    /// shared folder) reads it as immutable: no file of theirs is left in the owner's way, and the owner's next
+    /// ingest works.
+    @Test(.enabled(if: PermissionTests.isRoot, "needs root to act as two other users"))
+    func anotherUsersSearchLeavesNothingInTheOwnersWay() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for tool in ["alliance-ingest", "alliance-query"] {
+            try FileManager.default.copyItem(at: CLIRunner.productsFolder.appendingPathComponent(tool), to: folder.appendingPathComponent(tool))
+        }
+        try Self.shell("chmod -R a+rX . && mkdir shared && chmod 1777 shared", in: folder)
+        let asDaemon = "setpriv --reuid=daemon --regid=daemon --clear-groups ./alliance-ingest corpus --index shared/idx.sqlite"
+        #expect(try Self.shell(asDaemon, in: folder).status == 0)
+        let search = try Self.shell(
+            "setpriv --reuid=nobody --regid=nogroup --clear-groups ./alliance-query --no-refresh --index shared/idx.sqlite --format tsv 'police brutality'",
+            in: folder)
+        #expect(search.status == 0 && search.output.contains("speak-out-take-action"), "\(search.output)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("shared").path) == ["idx.sqlite"])
+        try Data("---\nid: new\ntitle: New\n---\nA new document.\n".utf8).write(to: folder.appendingPathComponent("corpus/new.md"))
+        try Self.shell("chmod a+r corpus/new.md", in: folder)
+        let again = try Self.shell(asDaemon, in: folder)
+        #expect(again.status == 0, "\(again.output)")
+    }
+
+    /// A search that stays open as a user who reads the index as immutable (a batch here, a server alike) sees
+    /// the owner's purge: the file changed, so it is opened again, and the purged document is not served.
+    @Test(.enabled(if: PermissionTests.isRoot, "needs root to search as another user"))
+    func anImmutableReaderSeesAPurge() throws {
+        let folder = try CLIRunner.cloneLikeFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try CLIRunner.run("alliance-ingest", [], in: folder).status == 0)
+        let tool = folder.appendingPathComponent("alliance-query")
+        try FileManager.default.copyItem(at: CLIRunner.productsFolder.appendingPathComponent("alliance-query"), to: tool)
+        try Self.shell("chmod 755 . index && chmod 644 index/*", in: folder)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", tool.path, "--no-refresh", "--batch", "-"]
+        process.currentDirectoryURL = folder
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate() }
+        let reader = LineReader(output.fileHandleForReading)
+        input.fileHandleForWriting.write(Data("police brutality\n".utf8))
+        #expect(reader.next()?.contains("\"speak-out-take-action\"") == true)
+        #expect(try CLIRunner.run("alliance-ingest", ["--purge", "speak-out-take-action"], in: folder).status == 0)
+        input.fileHandleForWriting.write(Data("police brutality\n".utf8))
+        let after = reader.next() ?? ""
+        #expect(!after.contains("speak-out-take-action"), "\(after)")
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+
+    /// Reads a pipe a line at a time.
+    private final class LineReader {
+        private let handle: FileHandle
+        private var buffer = Data()
+
+        init(_ handle: FileHandle) {
+            self.handle = handle
+        }
+
+        func next() -> String? {
+            while buffer.firstIndex(of: 0x0A) == nil {
+                let chunk = handle.availableData
+                if chunk.isEmpty { return nil }
+                buffer.append(chunk)
+            }
+            let newline = buffer.firstIndex(of: 0x0A)!
+            defer { buffer.removeSubrange(buffer.startIndex...newline) }
+            return String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+        }
+    }
 }

@@ -56,4 +56,16 @@ struct ServeCommandTests {
         #expect(text.contains("DNS rebinding"), "\(text)")
         #expect(text.contains("others get 421"), "\(text)")
     }
+
+    /// A path that can never be an index (a pipe here) stops the server at once with status 3, naming what it is;
+    /// an index that is only missing or damaged does not (it answers 503 until it is fixed).
+    @Test func anIndexPathThatIsAPipeExitsThree() throws {
+        let folder = try ServerProcess.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pipe = folder.appendingPathComponent("pipe.sqlite").path
+        #expect(mkfifo(pipe, 0o644) == 0)
+        let result = try run(["--port", "0", "--index", pipe], in: folder)
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("it is a named pipe (FIFO), not a regular file"), "\(result.stderr)")
+    }
 }

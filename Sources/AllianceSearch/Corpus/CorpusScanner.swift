@@ -27,6 +27,8 @@ public enum CorpusScanner {
         public var warnings: [CorpusError] = []
         /// Folders (absolute paths) that could not be listed: what the index holds from them must be kept.
         public var unlisted: [String] = []
+        /// What the files found may be read from: the reader checks every file it opens against it again.
+        public var policy = LinkPolicy.anywhere
     }
 
     /// The absolute, standardised form of a path given on the command line.
@@ -47,7 +49,8 @@ public enum CorpusScanner {
     public static func scan(roots: [String], followLinks: Bool = false) throws -> Scan {
         var scan = Scan()
         let resolvedRoots = roots.map { URL(fileURLWithPath: absolutePath($0)).resolvingSymlinksInPath().path }
-        let policy = LinkPolicy(roots: followLinks ? nil : resolvedRoots)
+        let policy = LinkPolicy(roots: resolvedRoots, followLinks: followLinks)
+        scan.policy = policy
         for (root, resolvedPath) in zip(roots, resolvedRoots) {
             let rootPath = absolutePath(root)
             let kind = FileKind.at(resolvedPath)
@@ -61,7 +64,7 @@ public enum CorpusScanner {
                     scan.errors.append(CorpusError(path: root, message: "\(kind.noun), not a regular file; skipped"))
                     continue
                 }
-                if let file = sourceFile(path: rootPath, target: resolvedPath, format: format, errors: &scan.errors) {
+                if let file = sourceFile(path: rootPath, target: resolvedPath, format: format, policy: policy, into: &scan) {
                     scan.files.append(file)
                 }
                 continue
@@ -77,15 +80,6 @@ public enum CorpusScanner {
     /// Whether `path` is `root` or lies under it; both absolute.
     static func isPath(_ path: String, under root: String) -> Bool {
         path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
-    }
-
-    /// Which links inside a folder are followed: those to files under `roots` (resolved), or all when it is `nil`.
-    struct LinkPolicy {
-        let roots: [String]?
-
-        func allows(_ target: String) -> Bool {
-            roots?.contains { CorpusScanner.isPath(target, under: $0) } ?? true
-        }
     }
 
     /// Lists the document files under the folder `resolved` (a root, links resolved), reporting them under
@@ -140,7 +134,7 @@ public enum CorpusScanner {
                 scan.errors.append(CorpusError(path: shown, message: "\(kind.noun), not a regular file; skipped"))
                 continue
             }
-            if let file = sourceFile(path: named, target: target, format: format, errors: &scan.errors) {
+            if let file = sourceFile(path: named, target: target, format: format, policy: policy, into: &scan) {
                 scan.files.append(file)
             }
         }
@@ -157,15 +151,21 @@ public enum CorpusScanner {
 
     /// A file found at `path`, whose size and date are those of `target` (itself, or where a link points).
     private static func sourceFile(
-        path: String, target: String, format: DocumentFormat, errors: inout [CorpusError]
+        path: String, target: String, format: DocumentFormat, policy: LinkPolicy, into scan: inout Scan
     ) -> SourceFile? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: target) else {
-            errors.append(CorpusError(path: DisplayPath.relative(path), message: "cannot read the file's size and date"))
+            scan.errors.append(CorpusError(path: DisplayPath.relative(path), message: "cannot read the file's size and date"))
             return nil
         }
         var size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
         var modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        let sidecar = format.takesSidecar ? Sidecar.path(for: path) : nil
+        let sidecar = format.takesSidecar ? Sidecar.path(for: path, within: policy) : nil
+        if format.takesSidecar, sidecar == nil, let found = Sidecar.path(for: path), let resolved = FileKind.realPath(found) {
+            // The same rule as for documents: a sidecar that is a link out of the folders is not read.
+            scan.warnings.append(CorpusError(
+                path: DisplayPath.relative(found),
+                message: "a link to \(resolved), outside the folders being ingested; this sidecar is not read (ingest with --follow-links to follow such links)"))
+        }
         if let sidecar, let extra = try? FileManager.default.attributesOfItem(atPath: sidecar) {
             size += (extra[.size] as? NSNumber)?.int64Value ?? 0
             // The sum, not the later of the two: a sidecar restored with an older date (`cp -p`, `rsync -t`) changes it.

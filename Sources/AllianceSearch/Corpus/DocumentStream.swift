@@ -35,16 +35,20 @@ public enum DocumentStream {
         public var reason: String { String(cString: strerror(code)) }
 
         /// Opens a file to read through `FileKind.openForReading`: never a pipe or device, and never blocking.
-        static func open(_ path: String) throws -> Int32 {
+        static func open(_ path: String, within policy: LinkPolicy = .anywhere) throws -> Int32 {
             do {
-                return try FileKind.openForReading(path)
+                return try FileKind.openForReading(path, within: policy)
             } catch let refusal as FileKind.Refusal {
-                throw ReadFailure(code: refusal.code, kind: refusal.kind)
+                throw ReadFailure(code: refusal.code, kind: refusal.kind, outside: refusal.outside)
             }
         }
 
+        /// Where the file led when it was opened, outside what the ingest may read.
+        var outside: String?
+
         /// What a user should be told, with what to do.
         public var advice: String {
+            if let outside { return FileKind.Refusal(kind: nil, code: 0, outside: outside).reason + "; skipped" }
             if let kind { return "\(kind.noun), not a regular file; skipped" }
             return switch code {
             case ENOENT: "it was deleted or moved while the ingest ran; run the ingest again"
@@ -60,19 +64,20 @@ public enum DocumentStream {
     /// - Parameters:
     ///   - display: The path shown in errors and stored with the documents.
     ///   - defaultID: The id of a Markdown or text document that does not set one.
+    ///   - policy: Where the file, and its sidecar, may be read from: checked on what is opened (`LinkPolicy`).
     /// - Throws: `ReadFailure` when the file cannot be opened or read; whatever `body` throws.
     public static func read(
-        path: String, display: String, format: DocumentFormat, defaultID: String, batchBytes: Int = 1 << 22,
-        _ body: (Batch) throws -> Void
+        path: String, display: String, format: DocumentFormat, defaultID: String, policy: LinkPolicy = .anywhere,
+        batchBytes: Int = 1 << 22, _ body: (Batch) throws -> Void
     ) throws -> String {
         if format == .pdf {
             // Read by poppler from the file; hashed here, with the sidecar, as the scanner sized it.
-            let sidecar = Sidecar.path(for: path)
+            let sidecar = Sidecar.path(for: path, within: policy)
             let hash = try hash(path: path, sidecar: sidecar)
-            try body(PDFReader.read(path: path, display: display, defaultID: defaultID, sidecarPath: sidecar))
+            try body(PDFReader.read(path: path, display: display, defaultID: defaultID, sidecarPath: sidecar, policy: policy))
             return hash
         }
-        let descriptor = try ReadFailure.open(path)
+        let descriptor = try ReadFailure.open(path, within: policy)
         defer { close(descriptor) }
         guard format == .jsonLines else {
             // A saved web page carries markup, scripts and inline images besides its text: it may be larger on disk,
@@ -84,15 +89,15 @@ public enum DocumentStream {
                     ? CorpusError(path: display, message: "too large: \(Int(status.st_size) >> 20) MB; a saved page may take at most \(maximumPageBytes >> 20) MB")
                     : tooLarge(Int(status.st_size), path: display)
                 try body(Batch(documents: [], errors: [error]))
-                return try hash(path: path, sidecar: format.takesSidecar ? Sidecar.path(for: path) : nil)
+                return try hash(path: path, sidecar: format.takesSidecar ? Sidecar.path(for: path, within: policy) : nil)
             }
             let data = try readAll(descriptor)
             var hasher = ContentHasher()
             data.withUnsafeBytes { hasher.combine(bytes: $0) }
             if format.takesSidecar {
-                let sidecar = Sidecar.path(for: path)
+                let sidecar = Sidecar.path(for: path, within: policy)
                 if let sidecar { try combine(sidecar, into: &hasher) }
-                try body(HTMLReader.read(data, path: display, defaultID: defaultID, sidecarPath: sidecar))
+                try body(HTMLReader.read(data, path: display, defaultID: defaultID, sidecarPath: sidecar, policy: policy))
                 return hasher.hexDigest
             }
             try body(DocumentReader.read(data, path: display, format: format, defaultID: defaultID))

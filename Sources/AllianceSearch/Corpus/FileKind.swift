@@ -69,7 +69,7 @@ enum FileKind: Equatable, Sendable {
     ///
     /// - Returns: The descriptor, in blocking mode, for the caller to close.
     /// - Throws: `FileKind.Refusal` saying what the path is, or the `errno` of a failed open.
-    static func openForReading(_ path: String) throws -> Int32 {
+    static func openForReading(_ path: String, within policy: LinkPolicy = .anywhere) throws -> Int32 {
         // A device is not even opened (opening some has effects); O_NONBLOCK covers a pipe swapped in since.
         let before = at(path)
         guard before.isRegular || before == .missing else { throw Refusal(kind: before, code: 0) }
@@ -86,8 +86,30 @@ enum FileKind: Equatable, Sendable {
             close(descriptor)
             throw Refusal(kind: kind, code: 0)
         }
+        // What was opened, not what the name led to a moment before: a link re-pointed, or a folder swapped for a
+        // link, since the path was checked.
+        if policy != .anywhere, let opened = openedPath(descriptor) ?? realPath(path), !policy.allows(opened) {
+            close(descriptor)
+            throw Refusal(kind: nil, code: 0, outside: opened)
+        }
         _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         return descriptor
+    }
+
+    /// The path of the file open on `descriptor`, as the kernel has it (`/proc/self/fd`), or `nil` where it cannot
+    /// say.
+    private static func openedPath(_ descriptor: Int32) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/fd/\(descriptor)", &buffer, buffer.count - 1)
+        guard count > 0, buffer[0] == 0x2F else { return nil }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// `path` with every link resolved, or `nil` when it cannot be.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Why `openForReading` refused a path.
@@ -96,9 +118,12 @@ enum FileKind: Equatable, Sendable {
         var kind: FileKind?
         /// The `errno` of a failed `open` or `fstat`.
         var code: Int32
+        /// Where it led, when that is outside what the `LinkPolicy` allows.
+        var outside: String? = nil
 
         /// "not a regular file but a named pipe (FIFO)", or the system's reason.
         var reason: String {
+            if let outside { return "it now leads to \(outside), outside the folders being ingested; ingest with --follow-links to follow such links" }
             if let kind { return "not a regular file but \(kind.noun)" }
             return String(cString: strerror(code))
         }

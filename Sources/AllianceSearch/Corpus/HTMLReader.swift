@@ -24,11 +24,13 @@ enum HTMLReader {
         "figure", "figcaption", "address", "details", "summary", "body", "br", "td", "th",
     ]
 
-    /// Reads the page in `data`; `sidecarPath` is its YAML sidecar, when it has one.
-    static func read(_ data: Data, path: String, defaultID: String, sidecarPath: String? = nil) -> DocumentReader.Reading {
+    /// Reads the page in `data`; `sidecarPath` is its YAML sidecar, when it has one, read within `policy`.
+    static func read(
+        _ data: Data, path: String, defaultID: String, sidecarPath: String? = nil, policy: LinkPolicy = .anywhere
+    ) -> DocumentReader.Reading {
         var reading = DocumentReader.Reading()
         do {
-            let sidecar = try Sidecar.load(sidecarPath, beside: path)
+            let sidecar = try Sidecar.load(sidecarPath, beside: path, within: policy)
             let page = try parse(data, path: path)
             var own: [String: JSONValue] = [:]
             if let title = page.title { own["title"] = .string(title) }

@@ -29,11 +29,16 @@ enum PDFReader {
     }
 
     /// Reads the PDF at `path`: one document, or one error; a PDF without text gets a warning and is indexed by its
-    /// metadata alone.
-    static func read(path: String, display: String, defaultID: String, sidecarPath: String?) -> DocumentReader.Reading {
+    /// metadata alone. Poppler opens the file by its name: where it leads is checked against `policy` just before.
+    static func read(
+        path: String, display: String, defaultID: String, sidecarPath: String?, policy: LinkPolicy = .anywhere
+    ) -> DocumentReader.Reading {
         var reading = DocumentReader.Reading()
         do {
-            let sidecar = try Sidecar.load(sidecarPath, beside: display)
+            if policy != .anywhere, let resolved = FileKind.realPath(path), !policy.allows(resolved) {
+                throw CorpusError(path: display, message: "cannot read: \(FileKind.Refusal(kind: nil, code: 0, outside: resolved).reason)")
+            }
+            let sidecar = try Sidecar.load(sidecarPath, beside: display, within: policy)
             let deadline = Date().addingTimeInterval(timeout)
             let info = try self.info(path: path, display: display, deadline: deadline)
             var pages = try text(path: path, display: display, deadline: deadline)

@@ -13,13 +13,14 @@ enum Sidecar {
     /// The corpus's own YAML files, never a sidecar (`issues.pdf` does not take `issues.yaml`).
     static let reserved: Set<String> = ["issues", "concepts"]
 
-    /// The sidecar of the file at `path`: `stem.yaml`, else `stem.yml`, when it is a regular file.
-    static func path(for path: String) -> String? {
+    /// The sidecar of the file at `path`: `stem.yaml`, else `stem.yml`, when it is a regular file that `policy`
+    /// allows (a link out of the folders ingested is not a sidecar; the scanner warns of it).
+    static func path(for path: String, within policy: LinkPolicy = .anywhere) -> String? {
         let stem = (path as NSString).deletingPathExtension
         guard !reserved.contains((stem as NSString).lastPathComponent) else { return nil }
-        for candidate in [stem + ".yaml", stem + ".yml"] {
-            var status = stat()
-            if stat(candidate, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG { return candidate }
+        for candidate in [stem + ".yaml", stem + ".yml"] where FileKind.at(candidate).isRegular {
+            guard policy == .anywhere || FileKind.realPath(candidate).map(policy.allows) == true else { return nil }
+            return candidate
         }
         return nil
     }
@@ -27,10 +28,10 @@ enum Sidecar {
     /// The fields of the sidecar at `path` (shown as `display` in errors), with the line each is set on.
     ///
     /// - Throws: `CorpusError` naming the sidecar: unreadable, too large, not UTF-8, or invalid YAML.
-    static func fields(at path: String, display: String) throws -> FrontMatter {
+    static func fields(at path: String, display: String, within policy: LinkPolicy = .anywhere) throws -> FrontMatter {
         let handle: FileHandle
         do {
-            handle = FileHandle(fileDescriptor: try FileKind.openForReading(path), closeOnDealloc: true)
+            handle = FileHandle(fileDescriptor: try FileKind.openForReading(path, within: policy), closeOnDealloc: true)
         } catch let refusal as FileKind.Refusal {
             throw CorpusError(path: display, message: "cannot read this sidecar: \(refusal.reason)")
         }
@@ -51,11 +52,11 @@ enum Sidecar {
     /// Reads the sidecar at `sidecarPath`, if any, naming it beside `display` (the path shown for its file).
     ///
     /// - Throws: `CorpusError` naming the sidecar.
-    static func load(_ sidecarPath: String?, beside display: String) throws -> Loaded? {
+    static func load(_ sidecarPath: String?, beside display: String, within policy: LinkPolicy = .anywhere) throws -> Loaded? {
         guard let sidecarPath else { return nil }
         let shown = ((display as NSString).deletingLastPathComponent as NSString)
             .appendingPathComponent((sidecarPath as NSString).lastPathComponent)
-        return Loaded(frontMatter: try fields(at: sidecarPath, display: shown), display: shown)
+        return Loaded(frontMatter: try fields(at: sidecarPath, display: shown, within: policy), display: shown)
     }
 
     /// The document of a PDF or HTML page: the fields the file gives of itself (`own`, its title falling back to the

@@ -19,6 +19,9 @@ public enum IndexError: Error, Sendable, LocalizedError, Equatable {
     case locked(path: String)
     /// The disk (or the file system's quota) is full. Nothing was changed.
     case diskFull(path: String)
+    /// The path, or a file the index keeps beside it, is not a regular file (a folder, a pipe, a device, a socket,
+    /// a link that leads nowhere): it can never be an index, and is left as it is.
+    case wrongKind(path: String, detail: String)
     /// Any other SQLite or file-system failure.
     case io(path: String, detail: String)
     /// Documents were removed, and no search finds them any more, but the scrub that overwrites their text in the
@@ -42,7 +45,7 @@ public enum IndexError: Error, Sendable, LocalizedError, Equatable {
             "the index \(path) is locked by another process; wait for it to finish and try again"
         case .diskFull(let path):
             "the disk is full while writing \(path); nothing was changed. Free some space and run the command again"
-        case .io(let path, let detail):
+        case .io(let path, let detail), .wrongKind(let path, let detail):
             "cannot use the index \(path): \(detail)"
         case .scrubUnfinished(let path, let reason):
             "the documents were removed from \(path) and no search finds them, but their text may still be in the index file: \(reason). The unfinished scrub is recorded in the index; run `alliance-ingest --check --repair --index \(path)` to finish it"
@@ -74,6 +77,8 @@ public enum IndexError: Error, Sendable, LocalizedError, Equatable {
             return IndexError.io(path: path, detail: "the file or its folder is read-only to this user")
         case .SQLITE_CANTOPEN:
             return IndexError.io(path: path, detail: "it cannot be opened; check that its folder exists and can be written")
+        case .SQLITE_PROTOCOL:
+            return IndexError.io(path: path, detail: "its write-ahead log is in a state only a writer can recover (a writer was stopped mid-write); run an ingest, or any search where the index is writable")
         case .SQLITE_PERM:
             return IndexError.io(path: path, detail: "permission denied")
         case .SQLITE_IOERR where isNearlyFull(folderOf: path):
@@ -93,6 +98,13 @@ public enum IndexError: Error, Sendable, LocalizedError, Equatable {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         guard statvfs(folder, &info) == 0 else { return false }
         return UInt64(info.f_bavail) * UInt64(info.f_frsize) < 1 << 20
+    }
+
+    /// The same error, saying that the write it stopped left the index as it was: for damage met inside a write
+    /// transaction, which SQLite rolled back.
+    func unwritten() -> IndexError {
+        guard case .corrupt(let path, let detail) = self, !detail.contains("nothing was written") else { return self }
+        return .corrupt(path: path, detail: detail + "; nothing was written")
     }
 
     /// The same error about `path`, when it was met on the temporary file `temporary` of a rebuild.

@@ -19,20 +19,42 @@ enum IndexLocation {
     /// the rollback journal.
     static let companionSuffixes = ["-wal", "-shm", "-journal"]
 
-    /// What is at `path`.
+    /// What is at `path`, after checking what is beside it: SQLite opens the log, the shared-memory file and the
+    /// journal by name, and would block on a pipe there or fail on a folder with a message about something else;
+    /// the writer lock's file is ours.
     ///
-    /// - Throws: `IndexError.io` naming what the path is, when it can be neither read as an index nor made one.
+    /// - Throws: `IndexError.wrongKind` naming the path and what it is, when it, or a file beside it, is not a
+    ///   regular file.
     static func state(of path: String) throws -> State {
+        let state: State
         switch FileKind.at(path) {
-        case .missing: return .none
-        case .regular(let size): return size > 0 ? .file : .none
+        case .missing: state = .none
+        case .regular(let size): state = size > 0 ? .file : .none
         case .folder:
             let suggestion = (path as NSString).appendingPathComponent("alliance.sqlite")
-            throw IndexError.io(path: path, detail: "it is a folder; name a file in it, such as \(suggestion)")
+            throw IndexError.wrongKind(path: path, detail: "it is a folder; name a file in it, such as \(suggestion)")
         case let other:
-            throw IndexError.io(
+            throw IndexError.wrongKind(
                 path: path,
                 detail: "it is \(other.noun), not a regular file; an index can only be a regular file or a path where nothing is yet, so it was left as it is")
+        }
+        let target = writablePath(path)
+        for suffix in companionSuffixes + [".lock"] {
+            let kind = FileKind.at(target + suffix, followingLinks: false)
+            guard kind != .missing, !kind.isRegular else { continue }
+            throw IndexError.wrongKind(
+                path: path,
+                detail: "\(target + suffix), where \(suffix == ".lock" ? "writers take turns" : "SQLite keeps the index's \(companionNoun(suffix))"), is \(kind.noun), not a file; move it away")
+        }
+        return state
+    }
+
+    /// "write-ahead log", for messages.
+    private static func companionNoun(_ suffix: String) -> String {
+        switch suffix {
+        case "-wal": "write-ahead log"
+        case "-shm": "shared-memory file"
+        default: "rollback journal"
         }
     }
 
@@ -44,12 +66,12 @@ enum IndexLocation {
 
     /// Removes the file at `path` when it is one: never a folder, whatever its name says. A missing path is fine.
     ///
-    /// - Throws: `IndexError.io` when something other than a file or a link is in the way, or it cannot be removed.
+    /// - Throws: `IndexError.wrongKind` when a folder is in the way, `.io` when it cannot be removed.
     static func removeFile(_ path: String) throws {
         let kind = FileKind.at(path, followingLinks: false)
         guard kind != .missing else { return }
         guard kind != .folder else {
-            throw IndexError.io(path: path, detail: "it is a folder where the index keeps a file of its own; move it away")
+            throw IndexError.wrongKind(path: path, detail: "it is a folder where the index keeps a file of its own; move it away")
         }
         if unlink(path) != 0 && errno != ENOENT {
             throw IndexError.io(path: path, detail: "cannot remove it: \(String(cString: strerror(errno)))")

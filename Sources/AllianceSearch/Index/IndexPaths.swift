@@ -14,10 +14,10 @@ struct IndexPaths: Sendable {
     /// The folder above the index's folder: the project folder in the usual layout (`index/`, `corpus/`).
     private let projectPrefix: String
 
-    /// The index's folder is resolved through symbolic links, so that an index reached by two names stores the same
-    /// paths.
+    /// The index's folder is resolved through symbolic links, the index file's own included, so that an index
+    /// reached by two names (a link in another folder) stores and reads the same paths.
     init(indexPath: String) {
-        let folder = URL(fileURLWithPath: indexPath).standardizedFileURL.deletingLastPathComponent()
+        let folder = URL(fileURLWithPath: IndexLocation.writablePath(indexPath)).standardizedFileURL.deletingLastPathComponent()
         base = folder.resolvingSymlinksInPath().path
         baseComponents = base.split(separator: "/")
         let project = URL(fileURLWithPath: base).deletingLastPathComponent().path

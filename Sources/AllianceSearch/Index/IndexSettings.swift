@@ -43,11 +43,13 @@ public struct IndexSettings: Sendable, Equatable {
     struct Malformed: Error, Sendable {
         var key: String
         var value: String
+        /// What it should be: "a number".
+        var expected = "a number"
 
         /// `its recorded schema_version is "abc", not a number`
         var detail: String {
             let shown = value.count > 40 ? value.prefix(40) + "…" : Substring(value)
-            return "its recorded \(key) is \(String(reflecting: String(shown))), not a number"
+            return "its recorded \(key) is \(String(reflecting: String(shown))), not \(expected)"
         }
     }
 
@@ -55,7 +57,7 @@ public struct IndexSettings: Sendable, Equatable {
     ///
     /// `SELECT "key", "value" FROM "index_settings"`
     ///
-    /// - Throws: `Malformed` when a version is recorded but is not a number.
+    /// - Throws: `Malformed` when a version is recorded but is not a number, or the roots are not a list.
     static func fetch(_ db: Database) throws -> IndexSettings? {
         let rows = try Row.fetchAll(db, sql: #"SELECT "key", "value" FROM "index_settings""#)
         let values = Dictionary(rows.map { ($0["key"] as String, $0["value"] as String) }, uniquingKeysWith: { a, _ in a })
@@ -65,7 +67,14 @@ public struct IndexSettings: Sendable, Equatable {
             return number
         }
         guard let version = try number("schema_version"), let tokenizer = values["tokenizer"] else { return nil }
-        let roots = values["roots"].flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        var roots: [String] = []
+        if let text = values["roots"] {
+            // Read as nothing, they would be written back as nothing by the next ingest.
+            guard let list = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else {
+                throw Malformed(key: "roots", value: text, expected: "a list of folders and files")
+            }
+            roots = list
+        }
         return IndexSettings(
             schemaVersion: version, tokenizer: tokenizer, readerVersion: try number("reader_version") ?? 0,
             roots: roots, followLinks: values["follow_links"] == "1", createdAt: values["created_at"] ?? "",

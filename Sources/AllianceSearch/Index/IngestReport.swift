@@ -18,6 +18,9 @@ public struct IngestReport: Sendable, Equatable {
     /// When a scrub that an interrupted purge or `--secure` ingest left unfinished was finished by this ingest: the
     /// time it was recorded.
     public var finishedScrubFrom: String?
+    /// The update was committed, but the scrub after it could not finish (`IndexError.scrubUnfinished`): the text it
+    /// removed may still be in the file, and the scrub stays recorded for the next run.
+    public var scrubFailure: IndexError?
 
     public init() {}
 

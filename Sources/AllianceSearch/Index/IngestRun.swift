@@ -59,6 +59,7 @@ extension Ingester {
             var display: String
             var format: DocumentFormat
             var defaultID: String
+            var policy: LinkPolicy
         }
 
         mutating func ingest() throws {
@@ -108,7 +109,9 @@ extension Ingester {
             let reread = Set(changed.map(\.path))
             let queue = BoundedQueue<Item>(capacity: Self.queueCapacity)
             let jobs = changed.map { file in
-                Job(path: file.path, display: DisplayPath.relative(file.path), format: file.format, defaultID: paths.defaultID(for: file.path))
+                Job(
+                    path: file.path, display: DisplayPath.relative(file.path), format: file.format,
+                    defaultID: paths.defaultID(for: file.path), policy: scan.policy)
             }
             let reader = Thread { Self.read(jobs, into: queue) }
             reader.stackSize = 16 << 20  // YAML front matter is parsed recursively
@@ -196,7 +199,7 @@ extension Ingester {
             for (index, job) in jobs.enumerated() {
                 do {
                     let hash = try DocumentStream.read(
-                        path: job.path, display: job.display, format: job.format, defaultID: job.defaultID
+                        path: job.path, display: job.display, format: job.format, defaultID: job.defaultID, policy: job.policy
                     ) { batch in
                         let prepared = batch.documents.map(PreparedDocument.init)
                         guard queue.send(.documents(file: index, prepared, errors: batch.errors, warnings: batch.warnings)) else { throw Cancelled() }

@@ -72,6 +72,7 @@ extension Ingester {
             try IndexLocation.removeCompanions(of: target)
             // The path is checked again just before it is replaced: only a file, or nothing, may be.
             _ = try IndexLocation.state(of: path)
+            keepOwnerAndMode(of: target, on: temporary)
             guard Foundation.rename(temporary, target) == 0 else {
                 throw IndexError.io(path: path, detail: "cannot move the rebuilt index into place: \(String(cString: strerror(errno)))")
             }
@@ -82,6 +83,15 @@ extension Ingester {
             if let error = error as? IndexError { throw error.naming(path, instead: temporary) }
             throw error
         }
+    }
+
+    /// Gives the new file the permissions of the one it replaces, and its owner where this process may (root): a
+    /// private index stays private after a rebuild.
+    private static func keepOwnerAndMode(of target: String, on temporary: String) {
+        var old = stat()
+        guard stat(target, &old) == 0 else { return }
+        _ = chown(temporary, old.st_uid, old.st_gid)
+        _ = chmod(temporary, old.st_mode & 0o7777)
     }
 
     /// Copies from `previous` the documents of `files`, and of every file under `folders`, that `db` does not hold

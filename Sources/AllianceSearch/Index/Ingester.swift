@@ -72,21 +72,25 @@ public enum Ingester {
             report = try rebuild(plan, progress: progress)
             if report.documentCount > 0 || report.errors.isEmpty || plan.recorded != nil { report.rebuildReason = reason }
         } else {
-            report = try update(plan, secure: options.secure, progress: progress)
+            report = try update(plan, options: options, progress: progress)
         }
         report.seconds = Date().timeIntervalSince(start)
         return report
     }
 
     /// Updates the index in place, in one transaction, then scrubs it when `secure` removed or replaced text, or
-    /// when an earlier purge left a scrub unfinished.
-    private static func update(_ plan: Plan, secure: Bool, progress: ((IngestProgress) -> Void)?) throws -> IngestReport {
+    /// when an earlier purge left a scrub unfinished (not in a query's update, which must not wait for readers).
+    ///
+    /// A scrub that cannot finish does not undo the update, which is committed: it is in the report
+    /// (`scrubFailure`), and stays recorded for the next run.
+    private static func update(_ plan: Plan, options: Options, progress: ((IngestProgress) -> Void)?) throws -> IngestReport {
+        let secure = options.secure
         let index = try SearchIndex.openForWriting(at: plan.path, checkingLater: true)
         defer { try? index.queue.close() }
         if secure { try Scrub.overwriteDeletedContent(index) }
         var pending: String?
-        var report = try index.write { db in
-            pending = try Scrub.pendingSince(db)
+        var report = try index.writeOrNothing { db in
+            pending = options.waitForWriters ? try Scrub.pendingSince(db) : nil
             var run = Run(db: db, paths: plan.paths, scan: plan.scan, roots: plan.present, progress: progress)
             run.beforeFirstWrite = index.quickCheck
             // A scrub left pending is work: the file is checked before it is rewritten.
@@ -106,8 +110,12 @@ public enum Ingester {
             return run.report
         }
         if pending != nil || (secure && report.removed + report.updated > 0) {
-            try Scrub.run(index)
-            report.finishedScrubFrom = pending
+            do {
+                try Scrub.run(index)
+                report.finishedScrubFrom = pending
+            } catch let failure as IndexError {
+                report.scrubFailure = failure
+            }
         }
         return report
     }

@@ -50,6 +50,8 @@ public enum Purge {
         guard try IndexLocation.state(of: indexPath) == .file else { throw IndexError.missing(path: indexPath) }
         let lock = try WriterLock.acquire(for: indexPath, waiting: true, notice: notice)
         defer { lock?.release() }
+        // A stopped rebuild's file holds a copy of the documents: it goes first.
+        RebuildLeftovers.remove(beside: indexPath)
         let settings = try SearchIndex.recordedSettings(at: indexPath)
         if settings.schemaVersion > IndexSchema.version {
             throw IndexError.newerSchema(path: indexPath, found: settings.schemaVersion, supported: IndexSchema.version)
@@ -59,7 +61,7 @@ public enum Purge {
         let index = try SearchIndex.openForWriting(at: indexPath)
         defer { try? index.queue.close() }
         try Scrub.overwriteDeletedContent(index)
-        try index.write { db in
+        try index.writeOrNothing { db in
             report.finishedScrubFrom = try Scrub.pendingSince(db)
             try delete(ids, from: db, paths: IndexPaths(indexPath: indexPath), into: &report)
             if !report.purged.isEmpty { try Scrub.markPending(db) }

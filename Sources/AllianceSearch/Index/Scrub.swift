@@ -69,9 +69,14 @@ enum Scrub {
                 path: index.path,
                 reason: "another process (a search, alliance-serve or an SQLite tool) kept reading the index for \(Int(busy.seconds)) s, so its old pages could not be overwritten; stop it")
         } catch {
+            // What the failed rewrite left in the log is given back where the disk allows it.
+            try? index.queue.inDatabase { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
             let reason: String
             switch IndexError.translating(error, path: index.path) {
-            case IndexError.diskFull: reason = "the disk is full; free some space"
+            case IndexError.diskFull:
+                var size = 0
+                if case .regular(let bytes) = FileKind.at(IndexLocation.writablePath(index.path)) { size = Int(bytes >> 20) + 1 }
+                reason = "the disk is full; the scrub rewrites the whole file, and needs about \(size) MB free while it runs"
             case IndexError.locked: reason = "another process held the index locked; let it finish"
             case let other: reason = "the rewrite failed (\(other.localizedDescription))"
             }

@@ -9,23 +9,29 @@ import GRDB
 public final class SearchIndex: Sendable {
     /// The path as the user gave it, for messages.
     public let path: String
-    let queue: DatabaseQueue
+    let connection: ReadConnection
+    var queue: DatabaseQueue { connection.queue }
 
-    private init(path: String, queue: DatabaseQueue) {
+    private init(path: String, connection: ReadConnection) {
         self.path = path
-        self.queue = queue
+        self.connection = connection
     }
 
-    /// Closes the connection, then removes the write-ahead log and shared-memory file that a read-only connection
-    /// leaves behind (SQLite lets only a read-write one remove them), when no other process has the index open.
+    /// Closes the connection, then removes what it left beside the index (`removeUnusedCompanions(of:)`).
+    deinit {
+        try? queue.close()
+        Self.removeUnusedCompanions(of: path)
+    }
+
+    /// Removes the write-ahead log and shared-memory file that a read-only connection leaves behind (SQLite lets
+    /// only a read-write one remove them), when no other process has the index open.
     ///
     /// They are removed by SQLite itself, through a read-write connection that only opens and closes, under the
     /// index's `WriterLock` (taken here, or already held by this process): no rebuild can rename another file into
     /// place meanwhile, and SQLite removes them only when it can lock the whole file, that is, when nobody else
-    /// reads or writes it. Where another process holds the lock (it removes them itself) or the folder is
-    /// read-only, nothing is done.
-    deinit {
-        try? queue.close()
+    /// reads or writes it. Where another process holds the lock (it removes them itself) or the user may not write
+    /// the file (an immutable reader made none), nothing is done.
+    static func removeUnusedCompanions(of path: String) {
         let target = IndexLocation.writablePath(path)
         guard ["-wal", "-shm"].contains(where: { FileKind.at(target + $0) != .missing }), access(target, W_OK) == 0 else {
             return
@@ -69,18 +75,7 @@ public final class SearchIndex: Sendable {
         try openUnchecked(at: path).settings()
     }
 
-    /// Opens a read-only connection (`SQLITE_OPEN_READONLY`, and `PRAGMA query_only` as well).
-    ///
-    /// Searching never needs to write, so an index on read-only media, or one the user may only read, is searched
-    /// like any other. A search never removes files either: a read-write connection that outlived a rebuild (which
-    /// renames a new file over the index) would, on closing, delete the new file's write-ahead log by its name.
-    /// Two cases need more:
-    /// - An index left in rollback-journal mode by an ingest that was killed halfway has a hot journal, which only
-    ///   a read-write connection can roll back (`SQLITE_READONLY_ROLLBACK`). When the file is writable, it is
-    ///   opened read-write for that, still with `query_only`; otherwise the error says so.
-    /// - A write-ahead-log index where SQLite cannot create or use the shared-memory file beside it
-    ///   (`SQLITE_CANTOPEN`, or `SQLITE_READONLY` in a folder this user may not write): it is read as immutable,
-    ///   without locks. What it holds is whole; a write another user makes meanwhile is seen at the next open.
+    /// Opens a search connection (`ReadConnection`) and checks that the file is ours, whatever its version.
     ///
     /// - Throws: `IndexError` for a missing, foreign or damaged file, or a path that is no file at all.
     static func openUnchecked(at path: String) throws -> SearchIndex {
@@ -88,49 +83,20 @@ public final class SearchIndex: Sendable {
         // The header is read by SQLite here, never through a descriptor of our own: closing one would drop every
         // lock this process's other connections hold on the file (POSIX locks are the process's), and a writer
         // could then remove the log they read. A read-only connection changes nothing in a file that is not ours.
-        func open(_ location: String, readonly: Bool) throws -> SearchIndex {
-            var configuration = Self.configuration
-            configuration.readonly = readonly
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = 1") }
-            let queue = try DatabaseQueue(path: location, configuration: configuration)
-            // Opening is lazy in SQLite: the first read is what finds a hot journal or a missing shared-memory file.
-            try queue.read { db in _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_schema") }
-            let index = SearchIndex(path: path, queue: queue)
+        do {
+            let index = SearchIndex(path: path, connection: try ReadConnection.open(at: path))
             try index.checkApplicationID()
             return index
-        }
-        do {
-            do {
-                return try open(path, readonly: true)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-                throw IndexError.foreign(path: path)
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_READONLY_ROLLBACK {
-                // Rolling back writes the file: only when it is ours.
-                try checkHeader(at: path)
-                guard access(path, W_OK) == 0 else {
-                    throw IndexError.io(path: path, detail: "an interrupted ingest left it half-written, and it is read-only here; run any search once where it is writable, which rolls the ingest back")
-                }
-                return try open(path, readonly: false)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_READONLY {
-                // Only where this user cannot make the shared-memory file: elsewhere `SQLITE_READONLY` is a passing
-                // state of a log a writer is recovering, and an immutable connection would never see its commits.
-                let folder = URL(fileURLWithPath: IndexLocation.writablePath(path)).deletingLastPathComponent().path
-                guard error.resultCode == .SQLITE_CANTOPEN || access(folder, W_OK) != 0 else { throw error }
-                return try open(immutableURI(path), readonly: true)
-            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            removeUnusedCompanions(of: path)
+            throw IndexError.foreign(path: path)
         } catch let error as IndexError {
+            removeUnusedCompanions(of: path)
             throw error
         } catch {
+            removeUnusedCompanions(of: path)
             throw IndexError.translating(error, path: path)
         }
-    }
-
-    /// `file:…?immutable=1` for `path`, percent-encoded (SQLite here is built with URI file names).
-    static func immutableURI(_ path: String) -> String {
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "?#%")
-        let absolute = (path as NSString).isAbsolutePath ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
     }
 
     /// Puts the index in write-ahead-log mode, which the file keeps: readers see the last committed state while
@@ -166,7 +132,7 @@ public final class SearchIndex: Sendable {
     /// Read through a descriptor of its own, before SQLite may write the file (a rollback replays a journal into
     /// it): only where this process holds no connection to the file, since closing the descriptor drops the
     /// process's locks on it.
-    private static func checkHeader(at path: String) throws {
+    static func checkHeader(at path: String) throws {
         guard let descriptor = try? FileKind.openForReading(path) else { return }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         defer { try? handle.close() }
@@ -199,8 +165,14 @@ public final class SearchIndex: Sendable {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
             let queue = try DatabaseQueue(path: path, configuration: configuration)
-            let index = SearchIndex(path: path, queue: queue)
+            let index = SearchIndex(path: path, connection: ReadConnection(path: path, queue: queue))
             try index.checkApplicationID()
+            if existing, let settings = try index.read({ db in try IndexSettings.fetch(db) }),
+                settings.schemaVersion > IndexSchema.version
+            {
+                // Its tables are a newer build's: writing them with this build's SQL could break them.
+                throw IndexError.newerSchema(path: path, found: settings.schemaVersion, supported: IndexSchema.version)
+            }
             if existing && !checkingLater { try index.read { db in try index.quickCheck(db) } }
             try IndexSchema.migrator.migrate(queue)
             useWriteAheadLog(queue)
@@ -237,13 +209,26 @@ public final class SearchIndex: Sendable {
     }
 
     /// Runs `body` in a read transaction, translating SQLite errors into `IndexError` (other errors pass through).
+    ///
+    /// An immutable connection (`ReadConnection`) is opened again first when the file changed, and once more when a
+    /// read fails because a writer changed the file under it.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try queue.read(body)
+            try connection.reopenIfChanged()
+            do {
+                return try queue.read(body)
+            } catch let error as DatabaseError where connection.isImmutable {
+                guard try connection.reopenIfChanged() else { throw error }
+                return try queue.read(body)
+            }
         } catch {
             throw IndexError.translating(error, path: path)
         }
     }
+
+    /// Changes with every reopening of an immutable connection: a cache keyed by `PRAGMA data_version` must
+    /// also be keyed by this, since a new connection counts its versions again.
+    var generation: Int { connection.generation }
 
     /// Runs `body` in one write transaction: all of it is committed, or none of it.
     ///
@@ -275,6 +260,15 @@ public final class SearchIndex: Sendable {
         let more = lines.count > 1 ? ", and \(lines.count - 1) more finding(s)" : ""
         throw IndexError.corrupt(
             path: path, detail: "SQLite's quick check found damage: \(lines.first ?? "unknown")\(more); nothing was written")
+    }
+
+    /// `write(_:)`, whose damage errors say that nothing was written (the transaction was rolled back).
+    func writeOrNothing<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try write(body)
+        } catch let error as IndexError {
+            throw error.unwritten()
+        }
     }
 
     private func checkApplicationID() throws {

@@ -63,9 +63,10 @@ final class WriterLock {
                 throw IndexError.io(path: indexPath, detail: "cannot make its lock file \(path): \(String(cString: strerror(errno)))")
             }
             var status = stat()
-            guard fstat(descriptor, &status) == 0, FileKind(mode: status.st_mode, size: 0).isRegular else {
+            // A file with another name (a hard link) would have that file's contents replaced by a process id.
+            guard fstat(descriptor, &status) == 0, FileKind(mode: status.st_mode, size: 0).isRegular, status.st_nlink <= 1 else {
                 close(descriptor)
-                throw IndexError.io(path: indexPath, detail: "\(path), where its lock file goes, is not a regular file; move it away")
+                throw IndexError.wrongKind(path: indexPath, detail: "\(path), where writers take turns, is not a file of its own (another kind of file, or one with another name); move it away")
             }
             if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
                 guard waiting else {

@@ -44,8 +44,10 @@ public struct ConceptMap: Sendable {
             let display = DisplayPath.relative(path)
             let text: String
             do {
-                // Through `FileKind`: a pipe or device named concepts.yaml is refused, not waited on.
-                let handle = FileHandle(fileDescriptor: try FileKind.openForReading(path), closeOnDealloc: true)
+                // Through `FileKind`: a pipe or device named concepts.yaml is refused, not waited on, and so is a
+                // link out of the folders (its text would reach a message).
+                let policy = LinkPolicy(roots: folders, followLinks: false)
+                let handle = FileHandle(fileDescriptor: try FileKind.openForReading(path, within: policy), closeOnDealloc: true)
                 text = try SourceText.decode(try handle.readToEnd() ?? Data(), path: display)
             } catch let refusal as FileKind.Refusal {
                 throw CorpusError(path: display, message: "cannot read: \(refusal.reason)")

@@ -37,7 +37,7 @@ extension SearchEngine {
     /// - Throws: `IndexError` when the index cannot be read.
     public func document(id: String, highlighting query: String = "") throws -> DocumentView? {
         return try index.read { db in
-            try cache.check(db)
+            try cache.check(db, generation: index.generation)
             guard let row = try Row.fetchOne(
                 db,
                 sql: #"SELECT "docid", "id", "type", "title", "aliases", "issues", "path", "line", "metadata", "body", "pages" FROM "documents" WHERE "id" = ?"#,

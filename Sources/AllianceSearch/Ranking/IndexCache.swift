@@ -14,15 +14,16 @@ import GRDB
 /// At most `capacity` frequencies are kept; past that the cache starts again.
 final class IndexCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var key = -1
+    private var key = (generation: -1, version: -1)
     private var languages: [StemmingLanguage]?
     private var frequencies: [String: Int] = [:]
     static let capacity = 200_000
 
-    /// Forgets everything when the index has changed since the last search. Call it once per search, inside its
-    /// read transaction.
-    func check(_ db: Database) throws {
-        let key = try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
+    /// Forgets everything when the index has changed since the last search: another `data_version`, or another
+    /// `generation` of the connection (an immutable one opened again). Call it once per search, inside its read
+    /// transaction.
+    func check(_ db: Database, generation: Int) throws {
+        let key = (generation, try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0)
         lock.lock()
         defer { lock.unlock() }
         if key != self.key {

@@ -209,6 +209,11 @@ struct MatchScope {
         {
             documents[row["docid"]] = row
         }
+        // Every row of the FTS5 table has its document (the triggers see to that): one missing was lost to damage,
+        // which SQLite does not always notice while reading. The search says so rather than show a short page.
+        guard ranked.allSatisfy({ documents[$0.docid] != nil }) else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "a document the full-text index names is missing")
+        }
         return ranked.compactMap { match in
             guard let document = documents[match.docid] else { return nil }
             var values: [String: (any DatabaseValueConvertible)?] = [:]

@@ -77,7 +77,7 @@ public struct SearchEngine: Sendable {
                     notes.append(QueryWarning(position: 0, message: "issue concepts were not used: \(error)"))
                 }
             }
-            try cache.check(db)
+            try cache.check(db, generation: index.generation)
             let languages = try cache.languages { try Self.stemmedLanguages(db) }
             let plan = try Self.plan(request, db: db, tokenizer: tokenizer, concepts: concepts, languages: languages)
             var warnings = plan.warnings + notes + (try unknownTypeWarnings(db, filters: plan.filters))

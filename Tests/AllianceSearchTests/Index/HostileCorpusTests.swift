@@ -97,4 +97,35 @@ struct HostileCorpusTests {
         // The next run finds the file gone, and reports nothing.
         #expect(try space.ingest().errors.isEmpty)
     }
+
+    /// A link the scan allowed (to a file inside the corpus) and that is pointed out of it before the file is read:
+    /// the reader checks what it opened, refuses it, and indexes nothing from outside.
+    @Test func aLinkRepointedAfterTheScanIsRefusedWhenRead() throws {
+        let space = try IngesterTests.Workspace([
+            "a.md": Fixtures.markdown(id: "a", title: "Alpha collective", body: "Domestic workers organising."),
+            "inside.md": Fixtures.markdown(id: "inside", title: "Inside", body: "Shelters inside the corpus."),
+        ])
+        defer { space.remove() }
+        let outside = space.folder.appendingPathComponent("outside/secret.md")
+        try Fixtures.write(Data(Fixtures.markdown(id: "secret", title: "Secret", body: "The qzmarrowfend payroll.").utf8), to: outside)
+        let link = space.corpus.appendingPathComponent("z.md").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: space.corpus.appendingPathComponent("inside.md").path)
+        let scan = try CorpusScanner.scan(roots: [space.corpus.path])
+        #expect(scan.files.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["a.md", "inside.md", "z.md"])
+        try FileManager.default.removeItem(atPath: link)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: outside.path)
+
+        let index = try SearchIndex.openForWriting(at: space.indexPath)
+        let report = try index.write { db in
+            var run = Ingester.Run(
+                db: db, paths: IndexPaths(indexPath: space.indexPath), scan: scan, roots: [space.corpus.path], progress: nil)
+            try run.ingest()
+            try IndexSettings.current(roots: [space.corpus.path], now: Ingester.now()).save(db)
+            return run.report
+        }
+        #expect(report.errors.map(\.description) == [
+            "\(DisplayPath.relative(link)): cannot read: it now leads to \(outside.path), outside the folders being ingested; ingest with --follow-links to follow such links; skipped",
+        ])
+        #expect(try space.ids("qzmarrowfend").isEmpty)
+    }
 }

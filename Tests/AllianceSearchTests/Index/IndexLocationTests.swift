@@ -98,4 +98,53 @@ struct IndexLocationTests {
             (error as? FileKind.Refusal)?.reason == "not a regular file but a named pipe (FIFO)"
         }
     }
+
+    /// Beside the index: a pipe where SQLite keeps the journal would block every tool; a folder where it keeps the
+    /// log or the shared memory, or where writers take turns, would fail with a message about something else. Each
+    /// tool refuses at once, naming the file and what it is.
+    @Test(arguments: ["-journal", "-wal", "-shm", ".lock"], [true, false])
+    func aCompanionThatIsNotAFileIsNamedByEveryTool(suffix: String, pipe: Bool) throws {
+        let space = try IngesterTests.Workspace(["a.md": Fixtures.markdown(id: "a", title: "Alpha", body: "Domestic work.")])
+        defer { space.remove() }
+        _ = try space.ingest()
+        let companion = space.indexPath + suffix
+        if pipe {
+            #expect(mkfifo(companion, 0o644) == 0)
+        } else {
+            try FileManager.default.createDirectory(atPath: companion, withIntermediateDirectories: false)
+        }
+        let noun = pipe ? "a named pipe (FIFO)" : "a folder"
+        let attempts: [(String, () throws -> Void)] = [
+            ("read", { _ = try SearchIndex.openForReading(at: space.indexPath) }),
+            ("refresh", { _ = try SearchIndex.openRefreshing(at: space.indexPath) { _ in } }),
+            ("ingest", { _ = try space.ingest() }),
+            ("rebuild", { _ = try space.ingest(rebuild: true) }),
+            ("purge", { _ = try Purge.run(ids: ["a"], indexPath: space.indexPath) }),
+            ("check", { _ = try IndexCheck.run(indexPath: space.indexPath, repair: true) }),
+        ]
+        for (name, attempt) in attempts {
+            #expect("\(name)", performing: attempt, throws: { error in
+                guard case IndexError.wrongKind(_, let detail)? = error as? IndexError else { return false }
+                return detail.contains(companion) && detail.contains("is \(noun), not a file; move it away")
+            })
+        }
+        #expect(FileKind.at(companion, followingLinks: false) == (pipe ? .pipe : .folder))
+    }
+
+    /// Through a link in another folder, the index reads and stores the paths of the folder it is in, not the
+    /// link's: a search's update through the link does not take another folder's corpus for its own.
+    @Test func anIndexReachedThroughALinkElsewhereKeepsItsOwnPaths() throws {
+        let space = try IngesterTests.Workspace(["a.md": Fixtures.markdown(id: "a", title: "Alpha", body: "Domestic work.")])
+        defer { space.remove() }
+        _ = try space.ingest()
+        let elsewhere = space.folder.appendingPathComponent("deep/er")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        try Fixtures.write(["o.md": Fixtures.markdown(id: "o", title: "Other", body: "Another corpus entirely.")], under: space.folder.appendingPathComponent("deep/corpus"))
+        let link = elsewhere.appendingPathComponent("link.sqlite").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: space.indexPath)
+        #expect(try Ingester.staleness(of: SearchIndex.openForReading(at: link)) == nil)
+        let report = try Ingester.run(.init(roots: [], indexPath: link))
+        #expect((report.added, report.removed, report.unchanged) == (0, 0, 1))
+        #expect(try space.ids("domestic") == ["a"])
+    }
 }

@@ -51,4 +51,21 @@ struct RebuildLeftoversTests {
         #expect(report.isSound)
         #expect(!FileManager.default.fileExists(atPath: leftover))
     }
+
+    /// A stopped rebuild's file is a copy of the documents: a purge removes it first, so that the purged text is
+    /// in no file beside the index either.
+    @Test func aPurgeRemovesAStoppedRebuildsCopy() throws {
+        let space = try IngesterTests.Workspace(["a.md": Fixtures.markdown(id: "a", title: "Alpha", body: "Domestic work qzplorvatin.")])
+        defer { space.remove() }
+        _ = try space.ingest()
+        let leftover = space.indexPath + ".rebuild-4242"
+        try FileManager.default.copyItem(atPath: space.indexPath, toPath: leftover)
+        _ = try Purge.run(ids: ["a"], indexPath: space.indexPath)
+        #expect(!FileManager.default.fileExists(atPath: leftover))
+        let folder = URL(fileURLWithPath: space.indexPath).deletingLastPathComponent().path
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
+            #expect(bytes.range(of: Data("qzplorvatin".utf8)) == nil, "\(name)")
+        }
+    }
 }

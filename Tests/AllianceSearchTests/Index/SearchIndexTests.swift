@@ -94,4 +94,63 @@ struct RecordedSettingsTests {
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["test.sqlite"])
     }
+
+    /// Roots that are not a list are named too: read as none, they would be written back as none.
+    @Test func rootsThatAreNotAListAreNamed() throws {
+        let space = try IngesterTests.Workspace(["a.md": Fixtures.markdown(id: "a", title: "Alpha", body: "Domestic work.")])
+        defer { space.remove() }
+        _ = try space.ingest()
+        let queue = try DatabaseQueue(path: space.indexPath)
+        try queue.write { db in try db.execute(sql: #"UPDATE "index_settings" SET "value" = 'not json' WHERE "key" = 'roots'"#) }
+        try queue.close()
+        let expected = "its recorded roots is \"not json\", not a list of folders and files"
+        #expect(throws: IndexError.corrupt(path: space.indexPath, detail: expected)) { try space.ingest() }
+        #expect(try IndexCheck.run(indexPath: space.indexPath).problems == [expected])
+    }
+
+    /// An index a newer build made is never written by this one: not by a repair either.
+    @Test func aRepairDoesNotWriteAnIndexOfANewerSchema() throws {
+        let space = try IngesterTests.Workspace(["a.md": Fixtures.markdown(id: "a", title: "Alpha", body: "Domestic work.")])
+        defer { space.remove() }
+        _ = try space.ingest()
+        let queue = try DatabaseQueue(path: space.indexPath)
+        try queue.write { db in
+            try db.execute(sql: #"UPDATE "index_settings" SET "value" = '99' WHERE "key" = 'schema_version'"#)
+            try Scrub.markPending(db)
+        }
+        try queue.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: space.indexPath))
+        #expect(throws: IndexError.newerSchema(path: space.indexPath, found: 99, supported: IndexSchema.version)) {
+            try IndexCheck.run(indexPath: space.indexPath, repair: true)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: space.indexPath)) == before)
+    }
+
+    /// A query's update never waits for a scrub: with one pending and a reader holding an old state, the update is
+    /// written and the query answers at once; the scrub is left for an ingest or a purge.
+    @Test func aQuerysUpdateDoesNotWaitForAPendingScrub() throws {
+        let space = try IngesterTests.Workspace(["a.md": Fixtures.markdown(id: "a", title: "Alpha", body: "Domestic work.")])
+        defer { space.remove() }
+        _ = try space.ingest()
+        let marker = try DatabaseQueue(path: space.indexPath, configuration: SearchIndex.configuration)
+        try marker.write { db in try Scrub.markPending(db) }
+        try marker.close()
+        let reader = try DatabaseQueue(path: space.indexPath, configuration: SearchIndex.configuration)
+        let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            try? reader.read { db in
+                _ = try Int.fetchOne(db, sql: #"SELECT count(*) FROM "documents""#)
+                holding.signal()
+                release.wait()
+            }
+        }
+        holding.wait()
+        defer { release.signal() }
+        try space.write("b.md", Fixtures.markdown(id: "b", title: "Beta", body: "Domestic work abroad."))
+        let start = Date()
+        let index = try SearchIndex.openRefreshing(at: space.indexPath) { _ in }
+        #expect(Date().timeIntervalSince(start) < 5)
+        #expect(try index.documentCount() == 2)
+        #expect(try index.read { db in try Scrub.pendingSince(db) } != nil)
+    }
 }

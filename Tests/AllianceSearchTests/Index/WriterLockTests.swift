@@ -67,4 +67,20 @@ struct WriterLockTests {
         var lines: [String] { lock.withLock { collected } }
         func add(_ line: String) { lock.withLock { collected.append(line) } }
     }
+
+    /// A lock file with another name (a hard link to someone's file) is refused: taking the lock writes a process
+    /// id into it.
+    @Test func aLockFileWithAnotherNameIsRefusedAndLeftAsItWas() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let index = folder.appendingPathComponent("index.sqlite").path
+        let precious = folder.appendingPathComponent("precious.txt").path
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: precious))
+        #expect(link(precious, index + ".lock") == 0)
+        #expect(performing: { _ = try WriterLock.acquire(for: index, waiting: true) }, throws: { error in
+            guard case IndexError.wrongKind(_, let detail)? = error as? IndexError else { return false }
+            return detail.contains("is not a file of its own")
+        })
+        #expect(try String(contentsOfFile: precious, encoding: .utf8) == "keep me")
+    }
 }
